@@ -1,0 +1,68 @@
+/*
+ * internal.h - declarations shared between lib/ files; never installed.
+ * Names crossing files use the infuse__ prefix and stay hidden.
+ */
+#ifndef INFUSE_INTERNAL_H
+#define INFUSE_INTERNAL_H
+
+#include "infuse.h"
+
+/* Exact round(a * b / c) for non-negative 64-bit a, b and c > 0, through a
+ * 128-bit intermediate. Returns INFUSE_OK, or INFUSE_E_RANGE when the result
+ * exceeds INT64_MAX (nothing written), or INFUSE_E_INVALID for c == 0. */
+int infuse__muldiv(uint64_t a, uint64_t b, uint64_t c, infuse_rounding_t mode,
+                   int64_t *out);
+/* The same, always through the portable (no __int128) code path; exposed so
+ * tests can compare the two. */
+int infuse__muldiv_portable(uint64_t a, uint64_t b, uint64_t c,
+                            infuse_rounding_t mode, int64_t *out);
+
+/* A bounded string builder: appends while room is left for a NUL, and
+ * always counts the full length, so one pass with cap 0 measures. */
+typedef struct infuse__sb {
+  char *buf;
+  size_t cap;
+  size_t len;
+} infuse__sb_t;
+
+void infuse__sb_init(infuse__sb_t *sb, char *buf, size_t cap);
+void infuse__sb_putn(infuse__sb_t *sb, const char *s, size_t n);
+void infuse__sb_puts(infuse__sb_t *sb, const char *s);
+void infuse__sb_putc(infuse__sb_t *sb, char c);
+void infuse__sb_int(infuse__sb_t *sb, int64_t v);
+/* Writes the terminating NUL (if cap > 0) and returns the full length. */
+size_t infuse__sb_finish(infuse__sb_t *sb);
+
+/* Decimal text of num/den (den > 0) in `unit`'s display unit, without the
+ * symbol; `extra` more decimals than infuse_format shows. *exact is set to
+ * whether the digits are the exact value. */
+void infuse__put_ratio(infuse__sb_t *sb, int64_t num, int64_t den,
+                       infuse_unit_t unit, int extra, bool *exact);
+/* The display symbol of a unit ("mL/h"), "" for counts. */
+const char *infuse__display_symbol(infuse_unit_t unit);
+/* value in unit, as infuse_format does it, appended to sb. */
+void infuse__put_quantity(infuse__sb_t *sb, int64_t value, infuse_unit_t unit);
+/* value as a plain JSON number in the display unit, exact up to `decimals`
+ * (nearest, ties away from zero). */
+void infuse__put_number(infuse__sb_t *sb, int64_t value, infuse_unit_t unit,
+                        int decimals);
+
+/* Copy a NUL-terminated string into a fixed array, truncating at a UTF-8
+ * boundary, replacing control bytes with '?'. */
+void infuse__copy_text(char *dst, size_t cap, const char *src);
+
+/* Fill diag (if non-NULL) with status, field, value and a message built
+ * from up to three parts. Returns status. */
+int infuse__fail(infuse_diag_t *diag, int status, const char *field,
+                 const char *value, const char *m1, const char *m2,
+                 const char *m3);
+/* The same with the value given as a quantity in a unit. */
+int infuse__fail_q(infuse_diag_t *diag, int status, const char *field,
+                   int64_t value, infuse_unit_t unit, const char *m1,
+                   const char *m2, const char *m3);
+
+/* Names of enums used by writers. */
+const char *infuse__prep_name(int prep);
+const char *infuse__basis_name(int basis);
+
+#endif /* INFUSE_INTERNAL_H */
