@@ -136,32 +136,30 @@ static const uint64_t pow10_table[] = {1u,
                                        100000000000u,
                                        1000000000000u};
 
-/* Append |num| / den / display.den with `decimals` digits, trailing zeros
- * removed. Requires den * display.den to fit in 64 bits (callers keep den
- * below 1e12). */
+/* Append mag / den with `decimals` digits (nearest, ties away from zero),
+ * trailing zeros removed. The integer part and the fraction are computed
+ * apart, so every 64-bit magnitude can be shown. */
 static void put_scaled(infuse__sb_t *sb, uint64_t mag, uint64_t den,
                        int decimals, bool negative, bool *exact) {
-  int64_t scaled = 0;
-  int64_t down = 0;
   uint64_t p = pow10_table[decimals];
-  if (infuse__muldiv(mag, p, den, INFUSE_ROUND_NEAREST, &scaled) != INFUSE_OK ||
-      infuse__muldiv(mag, p, den, INFUSE_ROUND_DOWN, &down) != INFUSE_OK) {
-    infuse__sb_puts(sb, "overflow");
-    if (exact != NULL) {
-      *exact = false;
-    }
-    return;
-  }
+  uint64_t ip = mag / den;
+  uint64_t rem = mag % den;
+  int64_t frac = 0, down = 0, up = 0;
+  /* rem < den, so rem * p / den < p: these cannot overflow */
+  (void)infuse__muldiv(rem, p, den, INFUSE_ROUND_NEAREST, &frac);
   if (exact != NULL) {
-    int64_t up = 0;
-    *exact = infuse__muldiv(mag, p, den, INFUSE_ROUND_UP, &up) == INFUSE_OK &&
-             up == down;
+    (void)infuse__muldiv(rem, p, den, INFUSE_ROUND_DOWN, &down);
+    (void)infuse__muldiv(rem, p, den, INFUSE_ROUND_UP, &up);
+    *exact = up == down;
   }
-  if (negative && scaled != 0) {
+  uint64_t fp = (uint64_t)frac;
+  if (fp == p) {
+    ip += 1;
+    fp = 0;
+  }
+  if (negative && (ip != 0 || fp != 0)) {
     infuse__sb_putc(sb, '-');
   }
-  uint64_t ip = (uint64_t)scaled / p;
-  uint64_t fp = (uint64_t)scaled % p;
   put_u64(sb, ip, 1);
   if (fp != 0) {
     int digits = decimals;
