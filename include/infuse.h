@@ -354,8 +354,9 @@ INFUSE_API INFUSE_NODISCARD int infuse_protocol_get(const char *id,
                                                     infuse_diag_t *diag);
 /* Check every field of a caller-filled protocol: sizes, text, defaults > 0
  * and within the library's ranges, limits ordered, defaults inside the hard
- * limits. INFUSE_OK or the first problem found (E_STRUCT_SIZE, E_INVALID,
- * E_RANGE, E_CONFLICT) with the field named in diag. */
+ * limits. INFUSE_OK or the first problem found (E_NULL, E_STRUCT_SIZE,
+ * E_INVALID, E_ZERO, E_NEGATIVE, E_RANGE, E_CONFLICT) with the field named
+ * in diag. */
 INFUSE_API INFUSE_NODISCARD int infuse_protocol_validate(
     const infuse_protocol_t *protocol, infuse_diag_t *diag);
 
@@ -704,7 +705,8 @@ typedef struct infuse_result {
  * above INFUSE_MAX_WEIGHT_G E_RANGE; IDEAL/ADJUSTED without height or sex
  * E_MISSING; every other numeric field that is used must be > 0 (E_ZERO,
  * E_NEGATIVE) and within the INFUSE_MAX_* ranges (E_RANGE); enums outside
- * their values E_INVALID; the protocol must pass infuse_protocol_validate.
+ * their values E_INVALID; acknowledge bits outside INFUSE_ACK_ALL E_INVALID;
+ * the protocol must pass infuse_protocol_validate.
  */
 
 /*
@@ -713,8 +715,8 @@ typedef struct infuse_result {
  *
  * Returns INFUSE_OK, INFUSE_STOP_SOFT_LIMIT or INFUSE_STOP_HARD_LIMIT with
  * *result fully written (has_pump false); or an error (E_NULL,
- * E_STRUCT_SIZE, E_MISSING, E_INVALID, E_RANGE, E_CONFLICT, or a protocol
- * validation error) with *result untouched and diag filled.
+ * E_STRUCT_SIZE, E_MISSING, E_INVALID, E_ZERO, E_NEGATIVE, E_RANGE,
+ * E_CONFLICT, or a protocol validation error) with *result untouched and diag filled.
  */
 INFUSE_API INFUSE_NODISCARD int infuse_dose_compute(const infuse_request_t *req,
                                                     infuse_result_t *result,
