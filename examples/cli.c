@@ -230,6 +230,13 @@ static int parse_argv(cli_t *c, int argc, char **argv) {
       a = "--help";
     }
     if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+      if (i > 1 && strcmp(argv[i - 1], "--acknowledge") == 0) {
+        fprintf(stderr,
+                "%s: unexpected argument: %s (--acknowledge takes its list "
+                "after '=', e.g. --acknowledge=%s)\n",
+                c->prog, a, a);
+        return CLI_EXIT_USAGE;
+      }
       if ((a[0] >= 'a' && a[0] <= 'z') || (a[0] >= 'A' && a[0] <= 'Z')) {
         fprintf(stderr,
                 "%s: unexpected argument: %s (a value with a space before "

@@ -235,6 +235,17 @@ static int check_optional(infuse_diag_t *diag, const char *field, int64_t v,
   return check_positive(diag, field, v, max, unit);
 }
 
+/* "protocol.dose.hard_low": built only when a check fails. */
+static const char *limit_part_name(char *buf, size_t cap, const char *field,
+                                   const char *part) {
+  infuse__sb_t sb;
+  infuse__sb_init(&sb, buf, cap);
+  infuse__sb_puts(&sb, field);
+  infuse__sb_puts(&sb, part);
+  infuse__sb_finish(&sb);
+  return buf;
+}
+
 static int check_limit(infuse_diag_t *diag, const char *field,
                        const infuse_limit_t *l, int64_t max,
                        infuse_unit_t unit) {
@@ -243,18 +254,17 @@ static int check_limit(infuse_diag_t *diag, const char *field,
   const int64_t v[4] = {l->hard_low, l->soft_low, l->soft_high, l->hard_high};
   char name[INFUSE_DIAG_FIELD_MAX];
   for (int i = 0; i < 4; i++) {
-    infuse__sb_t sb;
-    infuse__sb_init(&sb, name, sizeof name);
-    infuse__sb_puts(&sb, field);
-    infuse__sb_puts(&sb, part[i]);
-    infuse__sb_finish(&sb);
     if (v[i] < 0) {
-      return infuse__fail_q(diag, INFUSE_E_NEGATIVE, name, v[i], unit,
+      return infuse__fail_q(diag, INFUSE_E_NEGATIVE,
+                            limit_part_name(name, sizeof name, field, part[i]),
+                            v[i], unit,
                             "is negative; a bound is positive, or 0 for none",
                             NULL, NULL);
     }
     if (v[i] > max) {
-      return infuse__fail_q(diag, INFUSE_E_RANGE, name, v[i], unit,
+      return infuse__fail_q(diag, INFUSE_E_RANGE,
+                            limit_part_name(name, sizeof name, field, part[i]),
+                            v[i], unit,
                             "is beyond the range the library accepts", NULL,
                             NULL);
     }
@@ -263,15 +273,12 @@ static int check_limit(infuse_diag_t *diag, const char *field,
   for (int i = 0; i < 4; i++) {
     for (int j = i + 1; j < 4; j++) {
       if (v[i] != 0 && v[j] != 0 && v[i] > v[j]) {
-        infuse__sb_t sb;
-        infuse__sb_init(&sb, name, sizeof name);
-        infuse__sb_puts(&sb, field);
-        infuse__sb_puts(&sb, part[i]);
-        infuse__sb_finish(&sb);
-        return infuse__fail_q(diag, INFUSE_E_CONFLICT, name, v[i], unit,
-                              "is above ", part[j] + 1,
-                              "; bounds must be ordered hard_low <= soft_low "
-                              "<= soft_high <= hard_high");
+        return infuse__fail_q(
+            diag, INFUSE_E_CONFLICT,
+            limit_part_name(name, sizeof name, field, part[i]), v[i], unit,
+            "is above ", part[j] + 1,
+            "; bounds must be ordered hard_low <= soft_low <= soft_high <= "
+            "hard_high");
       }
     }
   }
