@@ -657,7 +657,9 @@ typedef struct infuse_result {
  *  delivered      delivered_dose_ng = drug_volume_ul x vial_ug_per_ml (exact);
  *                 dose_deviation_ppm = nearest(1e6 x (delivered - dose) / dose).
  *  vials          ceil(drug_volume_ul / vial_volume_ul) when the protocol
- *                 tracks the vial fill, else 0.
+ *                 tracks the vial fill and the request uses the protocol's
+ *                 own vial strength (the fill of another strength is not
+ *                 known), else 0.
  *  diluent/total  ADD: diluent = bag, total = bag + drug.
  *                 REPLACE: diluent = bag - drug, total = bag.
  *                 FINAL_CONC: total = delivered / final_conc rounded to the

@@ -494,7 +494,9 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
     return INFUSE_OK;
   }
 
-  if (p->vial_volume_ul != 0) {
+  /* The protocol's vial fill belongs to its own vial strength: with another
+   * strength the fill is unknown and vials are not counted. */
+  if (p->vial_volume_ul != 0 && vial == p->vial_ug_per_ml) {
     int64_t vials;
     TRY(infuse__muldiv((uint64_t)draw, 1u, (uint64_t)p->vial_volume_ul,
                        INFUSE_ROUND_UP, &vials));

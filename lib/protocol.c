@@ -1,7 +1,7 @@
 /*
  * protocol.c - the built-in drug-library entries and their validation.
  *
- * Values and sources: CLINICAL.md of the project (docs/clinical.md).
+ * Values and sources: docs/clinical.md.
  * Limits marked UNVERIFIED are site-configurable defaults without a
  * primary source; they guard against unit and entry errors.
  */
@@ -24,7 +24,7 @@
   .must_dilute_ug_per_ml = 100000, /* FDA label: 100 mg/mL must be diluted */ \
   .volumetric_min_ul_per_h = 5000, /* volumetric pumps: ~5 mL/h accuracy */    \
   .pump_max_ul_per_h = 999000,     /* volumetric pumps: 999 mL/h */            \
-  /* CLINICAL.md 1: hard min 0.1, soft max 0.75, hard max 1.0 mg/kg */        \
+  /* docs/clinical.md: hard min 0.1, soft max 0.75, hard max 1.0 mg/kg */        \
   .dose_per_kg = {100, 0, 750, 1000},                                          \
   /* absolute dose: UNVERIFIED (1.0 mg/kg at 150 kg = 150 mg) */              \
   .dose = {0, 0, 100000, 150000},                                              \
