@@ -446,6 +446,17 @@ static void json_string(infuse__sb_t *sb, const char *s) {
   static const char hex[] = "0123456789abcdef";
   infuse__sb_putc(sb, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p != 0; p++) {
+    /* copy a run of bytes that need no escape in one go */
+    const unsigned char *run = p;
+    while (*p >= 0x20u && *p != '"' && *p != '\\' && *p != 0x7fu) {
+      p++;
+    }
+    if (p != run) {
+      infuse__sb_putn(sb, (const char *)run, (size_t)(p - run));
+    }
+    if (*p == 0) {
+      break;
+    }
     unsigned char c = *p;
     switch (c) {
     case '"':
