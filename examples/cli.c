@@ -500,6 +500,7 @@ static int build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
     return rc;
   }
   req->weight_g = q.value;
+  req->weight_entered = q;
   note_rounding(notes, "--weight", &q);
 
   if (c->given[OPT_DOSE]) {
@@ -531,6 +532,7 @@ static int build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
       return rc;
     }
     req->height_mm = q.value;
+    req->height_entered = q;
     note_rounding(notes, "--height", &q);
   }
   if (c->given[OPT_SEX]) {

@@ -178,7 +178,9 @@ typedef enum infuse_unit {
   INFUSE_UNIT_NG_PER_KG_PER_H = 13, /* dose rate */
   INFUSE_UNIT_CENTI_KG_PER_M2 = 14, /* BMI x 100 */
   INFUSE_UNIT_COUNT = 15,        /* a plain count (vials) */
-  INFUSE_UNIT_NG_PER_KG = 16     /* dose per body weight, computed */
+  INFUSE_UNIT_NG_PER_KG = 16,    /* dose per body weight, computed */
+  INFUSE_UNIT_MICRO_LB = 17,     /* pounds x 1e6, as entered */
+  INFUSE_UNIT_MICRO_IN = 18      /* inches x 1e6, as entered */
 } infuse_unit_t;
 
 /* The base unit of a dimension (INFUSE_UNIT_NONE for an unknown one). */
@@ -229,7 +231,8 @@ INFUSE_API INFUSE_NODISCARD int infuse_quantity_parse(const char *text,
  * and counts (just the number). Display units:
  *   G -> kg; UG, NG -> mg; UL -> mL; UL_PER_H -> mL/h; S, MS -> min;
  *   UG_PER_ML, NG_PER_ML -> mg/mL; UG_PER_KG, NG_PER_KG -> mg/kg;
- *   NG_PER_KG_PER_H -> mg/kg/h; MM -> cm; PPM -> %; CENTI_KG_PER_M2 -> kg/m2.
+ *   NG_PER_KG_PER_H -> mg/kg/h; MM -> cm; PPM -> %; CENTI_KG_PER_M2 -> kg/m2;
+ *   MICRO_LB -> lb; MICRO_IN -> in.
  * Digits are exact with no trailing zeros and no floating point, except:
  * S, MS and PPM show at most 2 decimals, NG_PER_ML and NG_PER_KG_PER_H at
  * most 4 (nearest, ties away from zero). A negative value gets "-".
@@ -406,6 +409,16 @@ typedef struct infuse_request {
   int64_t rate_step_ul_per_h;
 
   uint32_t acknowledge;                /* INFUSE_ACK_* bits */
+
+  /* Optional: the weight and height as the person entered them (from
+   * infuse_quantity_parse; dim INFUSE_DIM_NONE when not given). When they
+   * were entered in lb or in, the conversion and its rounding become the
+   * first steps of the trail. Their value must equal weight_g / height_mm
+   * and follow from their digits (E_CONFLICT otherwise), the dimension must
+   * be BODY_WEIGHT / LENGTH (E_INVALID), and lb or in may carry at most 6
+   * decimals (E_PRECISION). */
+  infuse_quantity_t weight_entered;
+  infuse_quantity_t height_entered;
 } infuse_request_t;
 
 /* Fill *req with the protocol's defaults and a zero weight (which must be
@@ -535,7 +548,11 @@ INFUSE_API size_t infuse_finding_message(const infuse_finding_t *finding,
   X(ACTUAL_DURATION, 16, "actual_duration",                                    \
     "actual duration = VTBI / rounded rate")                                   \
   X(DOSE_RATE, 17, "dose_rate",                                                \
-    "dose rate = delivered dose / dosing weight / actual duration")
+    "dose rate = delivered dose / dosing weight / actual duration")            \
+  X(WEIGHT_CONVERSION, 18, "weight_conversion",                                \
+    "weight = pounds x 0.45359237 kg/lb")                                   \
+  X(HEIGHT_CONVERSION, 19, "height_conversion",                                \
+    "height = inches x 2.54 cm/in")
 
 typedef enum infuse_step_kind {
   INFUSE_STEP_NONE = 0,
@@ -577,7 +594,7 @@ typedef struct infuse_step {
  * Results
  * ------------------------------------------------------------------------- */
 #define INFUSE_MAX_FINDINGS 16
-#define INFUSE_MAX_STEPS 20
+#define INFUSE_MAX_STEPS 20 /* at most 19 steps are produced */
 
 typedef enum infuse_verdict {
   INFUSE_VERDICT_OK = 0,         /* no limit stops the calculation */
@@ -718,7 +735,7 @@ typedef struct infuse_result {
  * Returns INFUSE_OK, INFUSE_STOP_SOFT_LIMIT or INFUSE_STOP_HARD_LIMIT with
  * *result fully written (has_pump false); or an error (E_NULL,
  * E_STRUCT_SIZE, E_MISSING, E_INVALID, E_ZERO, E_NEGATIVE, E_RANGE,
- * E_CONFLICT, or a protocol validation error) with *result untouched and diag filled.
+ * E_CONFLICT, E_PRECISION, or a protocol validation error) with *result untouched and diag filled.
  */
 INFUSE_API INFUSE_NODISCARD int infuse_dose_compute(const infuse_request_t *req,
                                                     infuse_result_t *result,

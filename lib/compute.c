@@ -201,6 +201,95 @@ static int need_positive(infuse_diag_t *diag, const char *field, int64_t v,
     }                                                                          \
   } while (0)
 
+/* How an entered quantity was converted: 1 unit = num / den base units,
+ * and the unit it is shown in (x 1e6) in the trail. */
+typedef struct conversion {
+  const char *symbol;
+  uint64_t num, den;
+  infuse_unit_t micro_unit;
+  infuse_step_kind_t step;
+} conversion_t;
+
+static const conversion_t conversions[] = {
+    {"lb", 45359237u, 100000u, INFUSE_UNIT_MICRO_LB,
+     INFUSE_STEP_WEIGHT_CONVERSION},
+    {"lbs", 45359237u, 100000u, INFUSE_UNIT_MICRO_LB,
+     INFUSE_STEP_WEIGHT_CONVERSION},
+    {"in", 254u, 10u, INFUSE_UNIT_MICRO_IN, INFUSE_STEP_HEIGHT_CONVERSION},
+};
+
+static const conversion_t *conversion_of(const infuse_quantity_t *e) {
+  for (size_t i = 0; i < sizeof conversions / sizeof conversions[0]; i++) {
+    if (strcmp(e->source_unit, conversions[i].symbol) == 0) {
+      return &conversions[i];
+    }
+  }
+  return NULL;
+}
+
+static const int64_t pow10s[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+
+/* An entered quantity must be the one the request's value came from. */
+static int check_entered(infuse_diag_t *diag, const char *field,
+                         const infuse_quantity_t *e, infuse_dim_t dim,
+                         int64_t value) {
+  if (e->dim == INFUSE_DIM_NONE) {
+    return INFUSE_OK;
+  }
+  if (e->dim != dim || e->unit != infuse_dim_unit(dim) ||
+      memchr(e->source_unit, '\0', sizeof e->source_unit) == NULL ||
+      e->source_mantissa <= 0 || e->source_scale < 0 ||
+      e->source_scale > INFUSE_PARSE_MAX_DIGITS) {
+    return infuse__fail(diag, INFUSE_E_INVALID, field, "",
+                        "is not a quantity from infuse_quantity_parse of the "
+                        "right dimension",
+                        NULL, NULL);
+  }
+  if (e->value != value) {
+    return infuse__fail_q(diag, INFUSE_E_CONFLICT, field, e->value,
+                          e->unit, "differs from the value in the request",
+                          NULL, NULL);
+  }
+  const conversion_t *cv = conversion_of(e);
+  if (cv == NULL) {
+    return INFUSE_OK; /* exact units: no conversion step */
+  }
+  if (e->source_scale > 6) {
+    return infuse__fail_q(diag, INFUSE_E_PRECISION, field, e->value, e->unit,
+                          "was entered with more than 6 decimals of ",
+                          cv->symbol, "");
+  }
+  /* the conversion must give the value: nearest(m x num / (den x 10^s)) */
+  int64_t g;
+  if (infuse__muldiv((uint64_t)e->source_mantissa, cv->num,
+                     cv->den * (uint64_t)pow10s[e->source_scale],
+                     INFUSE_ROUND_NEAREST, &g) != INFUSE_OK ||
+      g != value) {
+    return infuse__fail_q(diag, INFUSE_E_CONFLICT, field, e->value, e->unit,
+                          "does not follow from the digits entered", NULL,
+                          NULL);
+  }
+  return INFUSE_OK;
+}
+
+/* The trail step of a conversion from lb or in, when there was one. */
+static void conversion_step(infuse_result_t *r, const infuse_quantity_t *e) {
+  if (e->dim == INFUSE_DIM_NONE) {
+    return;
+  }
+  const conversion_t *cv = conversion_of(e);
+  if (cv == NULL) {
+    return;
+  }
+  /* micro-units: m x 10^(6 - s); exact = micro x num / (den x 1e6) */
+  int64_t micro = e->source_mantissa * pow10s[6 - e->source_scale];
+  infuse_step_t *s = add_step(r, cv->step, e->unit);
+  add_operand(s, micro, cv->micro_unit);
+  set_result(s, micro * (int64_t)cv->num, (int64_t)cv->den * 1000000,
+             e->value);
+  set_rounding(s, INFUSE_ROUND_NEAREST, 1);
+}
+
 static int validate_request(const infuse_request_t *q, bool pump,
                             infuse_diag_t *diag) {
   const infuse_protocol_t *p = q->protocol;
@@ -281,6 +370,10 @@ static int validate_request(const infuse_request_t *q, bool pump,
                           "has bits that are not INFUSE_ACK_* flags", NULL,
                           NULL);
   }
+  TRY(check_entered(diag, "weight_entered", &q->weight_entered,
+                    INFUSE_DIM_BODY_WEIGHT, q->weight_g));
+  TRY(check_entered(diag, "height_entered", &q->height_entered,
+                    INFUSE_DIM_LENGTH, q->height_mm));
   if (!pump) {
     return INFUSE_OK;
   }
@@ -325,6 +418,8 @@ static int compute_dose(ctx_t *c, const infuse_request_t *q,
   r->weight_basis = q->weight_basis;
   r->dose_mode = q->dose_mode;
 
+  conversion_step(r, &q->weight_entered);
+  conversion_step(r, &q->height_entered);
   s = add_step(r, INFUSE_STEP_ACTUAL_WEIGHT, INFUSE_UNIT_G);
   add_operand(s, q->weight_g, INFUSE_UNIT_G);
   set_result(s, q->weight_g, 1, q->weight_g);
@@ -687,7 +782,7 @@ static int finish(ctx_t *c, infuse_result_t *out) {
   r->verdict = hard   ? INFUSE_VERDICT_HARD_LIMIT
                : soft ? INFUSE_VERDICT_SOFT_LIMIT
                       : INFUSE_VERDICT_OK;
-  *out = *r;
+  memcpy(out, r, sizeof *out); /* padding too: results compare bytewise */
   return hard ? INFUSE_STOP_HARD_LIMIT : soft ? INFUSE_STOP_SOFT_LIMIT
                                                : INFUSE_OK;
 }

@@ -99,6 +99,10 @@ static display_t display_of(infuse_unit_t unit) {
     return (display_t){1, 0, "", ""};
   case INFUSE_UNIT_NG_PER_KG:
     return (display_t){1000000, 6, "mg/kg", "ng/kg"};
+  case INFUSE_UNIT_MICRO_LB:
+    return (display_t){1000000, 6, "lb", "micro-lb"};
+  case INFUSE_UNIT_MICRO_IN:
+    return (display_t){1000000, 6, "in", "micro-in"};
   case INFUSE_UNIT_NONE:
   default:
     return (display_t){1, 0, "", ""};

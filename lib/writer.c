@@ -210,6 +210,10 @@ static const char *step_template(const infuse_step_t *s, infuse_prep_t prep,
   case INFUSE_STEP_RATE:
   case INFUSE_STEP_ACTUAL_DURATION:
     return "%0 / %1";
+  case INFUSE_STEP_WEIGHT_CONVERSION:
+    return "%0 x 0.45359237 kg/lb";
+  case INFUSE_STEP_HEIGHT_CONVERSION:
+    return "%0 x 2.54 cm/in";
   case INFUSE_STEP_ACTUAL_WEIGHT:
   default:
     return "%0";

@@ -97,6 +97,13 @@ class RateWorkedExamples(unittest.TestCase):
         self.assertEqual(j["dose_deviation_percent"], 0.2104)
         self.assertEqual(len(j["input_notes"]), 1)
         self.assertIn("154 lb", j["input_notes"][0])
+        # the conversion is the first step of the trail, named and rounded
+        conv = j["trail"][0]
+        self.assertEqual(conv["step"], "weight_conversion")
+        self.assertEqual(conv["expression"], "154 lb x 0.45359237 kg/lb")
+        self.assertTrue(conv["rounded"])
+        self.assertEqual(conv["rounding"], {"mode": "nearest",
+                                            "step": "0.001 kg"})
 
     def test_replace_prep(self):
         # withdraw 3.5 mL from the 100 mL bag: total 100 mL, 150 mL/h
