@@ -703,17 +703,22 @@ typedef struct infuse_result {
  *  rate           the programmed (rounded) rate.
  *  concentration  the final concentration, exactly; reported in ng/mL.
  * Pharmacist checks (pump only):
- *  DOSE_DEVIATION       soft: |deviation| > max_deviation_ppm.
- *  UNDILUTED_STRENGTH   hard: final concentration >= must_dilute_ug_per_ml.
+ *  DOSE_DEVIATION       soft: |dose_deviation_ppm| (the reported, rounded
+ *                       value) > max_deviation_ppm.
+ *  UNDILUTED_STRENGTH   hard: the exact final concentration >=
+ *                       must_dilute_ug_per_ml.
  *  LOW_RATE_VOLUMETRIC  advisory: rate < volumetric_min_ul_per_h, when the
  *                       prep is not SYRINGE (a syringe pump is suggested).
  *  RATE_ABOVE_PUMP_MAX  hard: rate > pump_max_ul_per_h.
  *  DRAW_VOLUME_ZERO     hard: the draw-up volume rounds to 0.
  *  DRAW_EXCEEDS_BAG     hard: REPLACE with drug volume > bag.
  *  FINAL_CONC_ABOVE_VIAL hard: FINAL_CONC above the vial strength.
- *  (after one of these three, the later pump fields are left 0)
+ *  (after one of these three, the later pump fields are left 0; with a zero
+ *  draw-up volume the delivered dose is 0, so its deviation of -100% and the
+ *  dose limits on it are reported too)
  *  RATE_ZERO            hard: the rate rounds to 0 (actual duration and dose
- *                       rate are left 0).
+ *                       rate are left 0; a rate low bound, if set, reports
+ *                       too).
  *  MULTIPLE_VIALS       advisory: more than one vial is needed.
  * Dose-weight remarks: IBW_SHORT_STATURE (advisory: height < 60 in = 1524
  * mm with IDEAL/ADJUSTED), DOSING_WEIGHT_ABOVE_ACTUAL (advisory).
