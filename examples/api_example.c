@@ -14,10 +14,10 @@ int main(void) {
   if (infuse_protocol_get("ketamine-trd-40", &protocol, &diag) != INFUSE_OK ||
       infuse_request_init(&req, &protocol) != INFUSE_OK)
     return 1;
-  req.weight_g = 70000;                 /* 70 kg */
+  req.weight_g = 70000; /* 70 kg */
   res.struct_size = sizeof res;
   int rc = infuse_pump_compute(&req, &res, &diag);
-  if (rc < 0) {                         /* invalid input: nothing written */
+  if (rc < 0) { /* invalid input: nothing written */
     fprintf(stderr, "%s\n", diag.message);
     return 2;
   }

@@ -76,8 +76,8 @@ typedef struct cli {
 /* ---- messages ------------------------------------------------------------ */
 
 static int usage_error(const cli_t *c, const char *what, const char *detail) {
-  fprintf(stderr, "%s: %s%s\nTry '%s --help' for the options.\n", c->prog,
-          what, detail != NULL ? detail : "", c->prog);
+  fprintf(stderr, "%s: %s%s\nTry '%s --help' for the options.\n", c->prog, what,
+          detail != NULL ? detail : "", c->prog);
   return CLI_EXIT_USAGE;
 }
 
@@ -125,20 +125,22 @@ static int library_error(const cli_t *c, int rc, const infuse_diag_t *d) {
 static void print_help(const cli_t *c) {
   printf("Usage: %s --weight WEIGHT [options]\n\n", c->prog);
   if (c->pump) {
-    printf(
-        "Compute an infusion's pump program from a body weight and a protocol:\n"
-        "dose, draw-up volume from the vial, diluent and bag, total volume "
-        "(VTBI),\n"
-        "rate in mL/h, actual duration and dose rate, with every limit "
-        "checked and\n"
-        "every step of the arithmetic shown.\n\n");
+    printf("Compute an infusion's pump program from a body weight and a "
+           "protocol:\n"
+           "dose, draw-up volume from the vial, diluent and bag, total volume "
+           "(VTBI),\n"
+           "rate in mL/h, actual duration and dose rate, with every limit "
+           "checked and\n"
+           "every step of the arithmetic shown.\n\n");
   } else {
-    printf("Compute the dosing weight and the dose from a body weight and a\n"
-           "protocol, with the weight and dose limits checked and every step\n"
-           "of the arithmetic shown. For the pump program use infuse-rate.\n\n");
+    printf(
+        "Compute the dosing weight and the dose from a body weight and a\n"
+        "protocol, with the weight and dose limits checked and every step\n"
+        "of the arithmetic shown. For the pump program use infuse-rate.\n\n");
   }
   printf(
-      "Every quantity needs its unit (70kg, 154lb, 0.5mg/kg); a bare number is\n"
+      "Every quantity needs its unit (70kg, 154lb, 0.5mg/kg); a bare number "
+      "is\n"
       "refused. Units are case-sensitive. Write a leading zero: 0.5, not .5.\n"
       "Options take their value as --opt VALUE or --opt=VALUE, once each.\n\n"
       "Patient and dose:\n"
@@ -159,7 +161,8 @@ static void print_help(const cli_t *c) {
         "  --vial C           vial strength (10mg/mL, 50mg/mL, 100mg/mL)\n"
         "  --bag V            diluent bag (100mL), or 'none' for an undiluted\n"
         "                     syringe on a syringe pump\n"
-        "  --final-conc C     dilute to this concentration (1mg/mL) instead of\n"
+        "  --final-conc C     dilute to this concentration (1mg/mL) instead "
+        "of\n"
         "                     a bag\n"
         "  --prep P           add (the drug to the bag; default) or replace\n"
         "                     (withdraw the same volume from the bag first)\n"
@@ -189,8 +192,8 @@ static int list_protocols(bool json) {
   if (json) {
     printf("{\"protocols\": [");
   } else {
-    printf("%-20s %-8s %-6s %-10s %-9s %s\n", "ID", "VERSION", "ROUTE",
-           "DOSE", "DURATION", "TITLE");
+    printf("%-20s %-8s %-6s %-10s %-9s %s\n", "ID", "VERSION", "ROUTE", "DOSE",
+           "DURATION", "TITLE");
   }
   for (size_t i = 0; i < n; i++) {
     infuse_protocol_t p;
@@ -251,7 +254,8 @@ static int parse_argv(cli_t *c, int argc, char **argv) {
     size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
     int id = -1;
     for (int k = 0; k < OPT_COUNT; k++) {
-      if (strlen(opts[k].name) == len && strncmp(opts[k].name, name, len) == 0) {
+      if (strlen(opts[k].name) == len &&
+          strncmp(opts[k].name, name, len) == 0) {
         id = k;
         break;
       }
@@ -657,8 +661,8 @@ int cli_main(int argc, char **argv, bool pump) {
 
   infuse_protocol_t protocol;
   infuse_diag_t d;
-  const char *id = c.given[OPT_PROTOCOL] ? c.value[OPT_PROTOCOL]
-                                         : "ketamine-trd-40";
+  const char *id =
+      c.given[OPT_PROTOCOL] ? c.value[OPT_PROTOCOL] : "ketamine-trd-40";
   rc = infuse_protocol_get(id, &protocol, &d);
   if (rc != INFUSE_OK) {
     return library_error(&c, rc, &d);

@@ -10,7 +10,8 @@
 
 #include <string.h>
 
-/* ---- trail ---------------------------------------------------------------- */
+/* ---- trail ----------------------------------------------------------------
+ */
 
 static int64_t gcd64(int64_t a, int64_t b) {
   if (a < 0) {
@@ -72,7 +73,8 @@ static void set_rounding(infuse_step_t *s, infuse_rounding_t mode,
   s->round_step = step;
 }
 
-/* ---- findings ------------------------------------------------------------- */
+/* ---- findings -------------------------------------------------------------
+ */
 
 typedef struct ctx {
   infuse_result_t r;
@@ -108,7 +110,12 @@ static int cmp_ratio(int64_t num, int64_t den, int64_t bound) {
 }
 
 /* Offsets of the four codes of one limited quantity. */
-enum { OFF_HARD_LOW = 0, OFF_SOFT_LOW = 1, OFF_SOFT_HIGH = 2, OFF_HARD_HIGH = 3 };
+enum {
+  OFF_HARD_LOW = 0,
+  OFF_SOFT_LOW = 1,
+  OFF_SOFT_HIGH = 2,
+  OFF_HARD_HIGH = 3
+};
 
 typedef struct checked {
   int64_t hi_num, lo_num, den; /* the values checked, as ratios */
@@ -172,34 +179,8 @@ static int check_dose_limits(ctx_t *c, int64_t delivered_ng) {
   return INFUSE_OK;
 }
 
-/* ---- request validation --------------------------------------------------- */
-
-static int need_positive(infuse_diag_t *diag, const char *field, int64_t v,
-                         int64_t max, infuse_unit_t unit) {
-  if (v == 0) {
-    return infuse__fail_q(diag, INFUSE_E_ZERO, field, v, unit,
-                          "is zero; a positive value is needed", NULL, NULL);
-  }
-  if (v < 0) {
-    return infuse__fail_q(diag, INFUSE_E_NEGATIVE, field, v, unit,
-                          "is negative; a positive value is needed", NULL,
-                          NULL);
-  }
-  if (v > max) {
-    return infuse__fail_q(diag, INFUSE_E_RANGE, field, v, unit,
-                          "is beyond the range the library accepts", NULL,
-                          NULL);
-  }
-  return INFUSE_OK;
-}
-
-#define TRY(expr)                                                              \
-  do {                                                                         \
-    int rc_ = (expr);                                                          \
-    if (rc_ != INFUSE_OK) {                                                    \
-      return rc_;                                                              \
-    }                                                                          \
-  } while (0)
+/* ---- request validation ---------------------------------------------------
+ */
 
 /* How an entered quantity was converted: 1 unit = num / den base units,
  * and the unit it is shown in (x 1e6) in the trail. */
@@ -246,9 +227,8 @@ static int check_entered(infuse_diag_t *diag, const char *field,
                         NULL, NULL);
   }
   if (e->value != value) {
-    return infuse__fail_q(diag, INFUSE_E_CONFLICT, field, e->value,
-                          e->unit, "differs from the value in the request",
-                          NULL, NULL);
+    return infuse__fail_q(diag, INFUSE_E_CONFLICT, field, e->value, e->unit,
+                          "differs from the value in the request", NULL, NULL);
   }
   const conversion_t *cv = conversion_of(e);
   if (cv == NULL) {
@@ -285,8 +265,7 @@ static void conversion_step(infuse_result_t *r, const infuse_quantity_t *e) {
   int64_t micro = e->source_mantissa * pow10s[6 - e->source_scale];
   infuse_step_t *s = add_step(r, cv->step, e->unit);
   add_operand(s, micro, cv->micro_unit);
-  set_result(s, micro * (int64_t)cv->num, (int64_t)cv->den * 1000000,
-             e->value);
+  set_result(s, micro * (int64_t)cv->num, (int64_t)cv->den * 1000000, e->value);
   set_rounding(s, INFUSE_ROUND_NEAREST, 1);
 }
 
@@ -297,7 +276,7 @@ static int validate_request(const infuse_request_t *q, bool pump,
     return infuse__fail(diag, INFUSE_E_NULL, "protocol", "",
                         "the request names no protocol", NULL, NULL);
   }
-  TRY(infuse_protocol_validate(p, diag));
+  INFUSE__TRY(infuse_protocol_validate(p, diag));
   if (pump && p->route != INFUSE_ROUTE_IV_INFUSION) {
     return infuse__fail(diag, INFUSE_E_NOT_INFUSION, "protocol", p->id,
                         "this protocol is not an infusion; it has a dose but "
@@ -309,8 +288,8 @@ static int validate_request(const infuse_request_t *q, bool pump,
                         "the patient's actual body weight is required", NULL,
                         NULL);
   }
-  TRY(need_positive(diag, "weight_g", q->weight_g, INFUSE_MAX_WEIGHT_G,
-                    INFUSE_UNIT_G));
+  INFUSE__TRY(infuse__check_positive(diag, "weight_g", q->weight_g,
+                                     INFUSE_MAX_WEIGHT_G, INFUSE_UNIT_G));
   if (q->weight_basis != INFUSE_WEIGHT_ACTUAL &&
       q->weight_basis != INFUSE_WEIGHT_IDEAL &&
       q->weight_basis != INFUSE_WEIGHT_ADJUSTED) {
@@ -334,10 +313,9 @@ static int validate_request(const infuse_request_t *q, bool pump,
   }
   if (q->height_mm != 0 && (q->height_mm < INFUSE_MIN_HEIGHT_MM ||
                             q->height_mm > INFUSE_MAX_HEIGHT_MM)) {
-    return infuse__fail_q(diag, INFUSE_E_RANGE, "height_mm", q->height_mm,
-                          INFUSE_UNIT_MM,
-                          "is outside 300 to 3000 mm (30 to 300 cm)", NULL,
-                          NULL);
+    return infuse__fail_q(
+        diag, INFUSE_E_RANGE, "height_mm", q->height_mm, INFUSE_UNIT_MM,
+        "is outside 300 to 3000 mm (30 to 300 cm)", NULL, NULL);
   }
   if (q->weight_basis != INFUSE_WEIGHT_ACTUAL) {
     if (q->height_mm == 0) {
@@ -353,11 +331,12 @@ static int validate_request(const infuse_request_t *q, bool pump,
     }
   }
   if (q->dose_mode == INFUSE_DOSE_PER_KG) {
-    TRY(need_positive(diag, "dose_ug_per_kg", q->dose_ug_per_kg,
-                      INFUSE_MAX_DOSE_UG_PER_KG, INFUSE_UNIT_UG_PER_KG));
+    INFUSE__TRY(infuse__check_positive(
+        diag, "dose_ug_per_kg", q->dose_ug_per_kg, INFUSE_MAX_DOSE_UG_PER_KG,
+        INFUSE_UNIT_UG_PER_KG));
   } else if (q->dose_mode == INFUSE_DOSE_FIXED) {
-    TRY(need_positive(diag, "dose_ug", q->dose_ug, INFUSE_MAX_DOSE_UG,
-                      INFUSE_UNIT_UG));
+    INFUSE__TRY(infuse__check_positive(diag, "dose_ug", q->dose_ug,
+                                       INFUSE_MAX_DOSE_UG, INFUSE_UNIT_UG));
   } else {
     return infuse__fail_q(diag, INFUSE_E_INVALID, "dose_mode",
                           (int64_t)q->dose_mode, INFUSE_UNIT_COUNT,
@@ -370,30 +349,34 @@ static int validate_request(const infuse_request_t *q, bool pump,
                           "has bits that are not INFUSE_ACK_* flags", NULL,
                           NULL);
   }
-  TRY(check_entered(diag, "weight_entered", &q->weight_entered,
-                    INFUSE_DIM_BODY_WEIGHT, q->weight_g));
-  TRY(check_entered(diag, "height_entered", &q->height_entered,
-                    INFUSE_DIM_LENGTH, q->height_mm));
+  INFUSE__TRY(check_entered(diag, "weight_entered", &q->weight_entered,
+                            INFUSE_DIM_BODY_WEIGHT, q->weight_g));
+  INFUSE__TRY(check_entered(diag, "height_entered", &q->height_entered,
+                            INFUSE_DIM_LENGTH, q->height_mm));
   if (!pump) {
     return INFUSE_OK;
   }
-  TRY(need_positive(diag, "duration_s", q->duration_s, INFUSE_MAX_DURATION_S,
-                    INFUSE_UNIT_S));
-  TRY(need_positive(diag, "vial_ug_per_ml", q->vial_ug_per_ml,
-                    INFUSE_MAX_CONC_UG_PER_ML, INFUSE_UNIT_UG_PER_ML));
-  TRY(need_positive(diag, "volume_step_ul", q->volume_step_ul,
-                    INFUSE_MAX_VOLUME_STEP_UL, INFUSE_UNIT_UL));
-  TRY(need_positive(diag, "rate_step_ul_per_h", q->rate_step_ul_per_h,
-                    INFUSE_MAX_RATE_STEP_UL_PER_H, INFUSE_UNIT_UL_PER_H));
+  INFUSE__TRY(infuse__check_positive(diag, "duration_s", q->duration_s,
+                                     INFUSE_MAX_DURATION_S, INFUSE_UNIT_S));
+  INFUSE__TRY(infuse__check_positive(diag, "vial_ug_per_ml", q->vial_ug_per_ml,
+                                     INFUSE_MAX_CONC_UG_PER_ML,
+                                     INFUSE_UNIT_UG_PER_ML));
+  INFUSE__TRY(infuse__check_positive(diag, "volume_step_ul", q->volume_step_ul,
+                                     INFUSE_MAX_VOLUME_STEP_UL,
+                                     INFUSE_UNIT_UL));
+  INFUSE__TRY(infuse__check_positive(
+      diag, "rate_step_ul_per_h", q->rate_step_ul_per_h,
+      INFUSE_MAX_RATE_STEP_UL_PER_H, INFUSE_UNIT_UL_PER_H));
   switch (q->prep) {
   case INFUSE_PREP_ADD:
   case INFUSE_PREP_REPLACE:
-    TRY(need_positive(diag, "bag_ul", q->bag_ul, INFUSE_MAX_VOLUME_UL,
-                      INFUSE_UNIT_UL));
+    INFUSE__TRY(infuse__check_positive(diag, "bag_ul", q->bag_ul,
+                                       INFUSE_MAX_VOLUME_UL, INFUSE_UNIT_UL));
     break;
   case INFUSE_PREP_FINAL_CONC:
-    TRY(need_positive(diag, "final_conc_ug_per_ml", q->final_conc_ug_per_ml,
-                      INFUSE_MAX_CONC_UG_PER_ML, INFUSE_UNIT_UG_PER_ML));
+    INFUSE__TRY(infuse__check_positive(
+        diag, "final_conc_ug_per_ml", q->final_conc_ug_per_ml,
+        INFUSE_MAX_CONC_UG_PER_ML, INFUSE_UNIT_UG_PER_ML));
     break;
   case INFUSE_PREP_SYRINGE:
     break;
@@ -407,7 +390,8 @@ static int validate_request(const infuse_request_t *q, bool pump,
   return INFUSE_OK;
 }
 
-/* ---- dose ----------------------------------------------------------------- */
+/* ---- dose -----------------------------------------------------------------
+ */
 
 static int compute_dose(ctx_t *c, const infuse_request_t *q,
                         infuse_diag_t *diag) {
@@ -438,7 +422,8 @@ static int compute_dose(ctx_t *c, const infuse_request_t *q,
                             NULL, NULL);
     }
     int64_t ibw;
-    TRY(infuse__muldiv((uint64_t)num, 1u, 254u, INFUSE_ROUND_NEAREST, &ibw));
+    INFUSE__TRY(
+        infuse__muldiv((uint64_t)num, 1u, 254u, INFUSE_ROUND_NEAREST, &ibw));
     s = add_step(r, INFUSE_STEP_IDEAL_WEIGHT, INFUSE_UNIT_G);
     add_operand(s, base, INFUSE_UNIT_G);
     add_operand(s, q->height_mm, INFUSE_UNIT_MM);
@@ -449,7 +434,8 @@ static int compute_dose(ctx_t *c, const infuse_request_t *q,
     if (q->weight_basis == INFUSE_WEIGHT_ADJUSTED) {
       int64_t anum = 6 * ibw + 4 * q->weight_g;
       int64_t adj;
-      TRY(infuse__muldiv((uint64_t)anum, 1u, 10u, INFUSE_ROUND_NEAREST, &adj));
+      INFUSE__TRY(
+          infuse__muldiv((uint64_t)anum, 1u, 10u, INFUSE_ROUND_NEAREST, &adj));
       s = add_step(r, INFUSE_STEP_ADJUSTED_WEIGHT, INFUSE_UNIT_G);
       add_operand(s, ibw, INFUSE_UNIT_G);
       add_operand(s, q->weight_g, INFUSE_UNIT_G);
@@ -462,8 +448,8 @@ static int compute_dose(ctx_t *c, const infuse_request_t *q,
   if (q->height_mm != 0) {
     int64_t h2 = q->height_mm * q->height_mm;
     int64_t bmi;
-    TRY(infuse__muldiv((uint64_t)q->weight_g, 100000u, (uint64_t)h2,
-                       INFUSE_ROUND_NEAREST, &bmi));
+    INFUSE__TRY(infuse__muldiv((uint64_t)q->weight_g, 100000u, (uint64_t)h2,
+                               INFUSE_ROUND_NEAREST, &bmi));
     s = add_step(r, INFUSE_STEP_BMI, INFUSE_UNIT_CENTI_KG_PER_M2);
     add_operand(s, q->weight_g, INFUSE_UNIT_G);
     add_operand(s, q->height_mm, INFUSE_UNIT_MM);
@@ -473,8 +459,8 @@ static int compute_dose(ctx_t *c, const infuse_request_t *q,
   }
   if (dosing <= 0) {
     return infuse__fail_q(diag, INFUSE_E_RANGE, "height_mm", q->height_mm,
-                          INFUSE_UNIT_MM,
-                          "gives a dosing weight of 0 or less", NULL, NULL);
+                          INFUSE_UNIT_MM, "gives a dosing weight of 0 or less",
+                          NULL, NULL);
   }
   s = add_step(r, INFUSE_STEP_DOSING_WEIGHT, INFUSE_UNIT_G);
   add_operand(s, dosing, INFUSE_UNIT_G);
@@ -496,8 +482,8 @@ static int compute_dose(ctx_t *c, const infuse_request_t *q,
     set_result(s, r->dose_ng, 1, r->dose_ng);
     /* ng / g = ug/kg */
     int64_t per_kg;
-    TRY(infuse__muldiv((uint64_t)r->dose_ng, 1u, (uint64_t)dosing,
-                       INFUSE_ROUND_NEAREST, &per_kg));
+    INFUSE__TRY(infuse__muldiv((uint64_t)r->dose_ng, 1u, (uint64_t)dosing,
+                               INFUSE_ROUND_NEAREST, &per_kg));
     s = add_step(r, INFUSE_STEP_DOSE_PER_KG, INFUSE_UNIT_UG_PER_KG);
     add_operand(s, r->dose_ng, INFUSE_UNIT_NG);
     add_operand(s, dosing, INFUSE_UNIT_G);
@@ -515,9 +501,8 @@ static void weight_findings(ctx_t *c, const infuse_request_t *q) {
   if (q->weight_basis != INFUSE_WEIGHT_ACTUAL) {
     /* 60 in = 1524 mm */
     if (q->height_mm < 1524) {
-      add_finding(c, INFUSE_FINDING_IBW_SHORT_STATURE,
-                  INFUSE_SEVERITY_ADVISORY, INFUSE_UNIT_MM, q->height_mm, 1524,
-                  0);
+      add_finding(c, INFUSE_FINDING_IBW_SHORT_STATURE, INFUSE_SEVERITY_ADVISORY,
+                  INFUSE_UNIT_MM, q->height_mm, 1524, 0);
     }
     if (r->dosing_weight_g > r->actual_weight_g) {
       add_finding(c, INFUSE_FINDING_DOSING_WEIGHT_ABOVE_ACTUAL,
@@ -527,7 +512,8 @@ static void weight_findings(ctx_t *c, const infuse_request_t *q) {
   }
 }
 
-/* ---- pump program --------------------------------------------------------- */
+/* ---- pump program ---------------------------------------------------------
+ */
 
 static int compute_pump(ctx_t *c, const infuse_request_t *q) {
   infuse_result_t *r = &c->r;
@@ -544,7 +530,8 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
 
   /* draw-up volume: ng / (ug/mL) = uL */
   int64_t draw;
-  TRY(infuse_round_ratio(r->dose_ng, vial, vstep, p->volume_rounding, &draw));
+  INFUSE__TRY(
+      infuse_round_ratio(r->dose_ng, vial, vstep, p->volume_rounding, &draw));
   s = add_step(r, INFUSE_STEP_DRAW_VOLUME, INFUSE_UNIT_UL);
   add_operand(s, r->dose_ng, INFUSE_UNIT_NG);
   add_operand(s, vial, INFUSE_UNIT_UG_PER_ML);
@@ -566,8 +553,8 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
   int64_t diff = delivered - r->dose_ng;
   uint64_t mag = diff < 0 ? (uint64_t)(-diff) : (uint64_t)diff;
   int64_t dev_mag;
-  TRY(infuse__muldiv(mag, 1000000u, (uint64_t)r->dose_ng, INFUSE_ROUND_NEAREST,
-                     &dev_mag));
+  INFUSE__TRY(infuse__muldiv(mag, 1000000u, (uint64_t)r->dose_ng,
+                             INFUSE_ROUND_NEAREST, &dev_mag));
   int64_t dev = diff < 0 ? -dev_mag : dev_mag;
   s = add_step(r, INFUSE_STEP_DEVIATION, INFUSE_UNIT_PPM);
   add_operand(s, delivered, INFUSE_UNIT_NG);
@@ -576,12 +563,13 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
   set_rounding(s, INFUSE_ROUND_NEAREST, 1);
   r->dose_deviation_ppm = dev;
 
-  TRY(check_dose_limits(c, delivered));
+  INFUSE__TRY(check_dose_limits(c, delivered));
   check_scalar(c, &p->duration, INFUSE_FINDING_DURATION_HARD_LOW,
                INFUSE_ACK_DURATION, q->duration_s, INFUSE_UNIT_S);
   if (p->max_deviation_ppm != 0 && dev_mag > p->max_deviation_ppm) {
     add_finding(c, INFUSE_FINDING_DOSE_DEVIATION, INFUSE_SEVERITY_SOFT,
-                INFUSE_UNIT_PPM, dev, p->max_deviation_ppm, INFUSE_ACK_DEVIATION);
+                INFUSE_UNIT_PPM, dev, p->max_deviation_ppm,
+                INFUSE_ACK_DEVIATION);
   }
   if (draw == 0) {
     add_finding(c, INFUSE_FINDING_DRAW_VOLUME_ZERO, INFUSE_SEVERITY_HARD,
@@ -593,8 +581,8 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
    * strength the fill is unknown and vials are not counted. */
   if (p->vial_volume_ul != 0 && vial == p->vial_ug_per_ml) {
     int64_t vials;
-    TRY(infuse__muldiv((uint64_t)draw, 1u, (uint64_t)p->vial_volume_ul,
-                       INFUSE_ROUND_UP, &vials));
+    INFUSE__TRY(infuse__muldiv((uint64_t)draw, 1u, (uint64_t)p->vial_volume_ul,
+                               INFUSE_ROUND_UP, &vials));
     s = add_step(r, INFUSE_STEP_VIALS, INFUSE_UNIT_COUNT);
     add_operand(s, draw, INFUSE_UNIT_UL);
     add_operand(s, p->vial_volume_ul, INFUSE_UNIT_UL);
@@ -647,7 +635,8 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
     /* ng / (ug/mL) = uL, rounded to the volume step */
     /* fc <= vial, so the exact total is >= draw, and draw is a multiple of
      * the step: rounding in any mode keeps total >= draw. */
-    TRY(infuse_round_ratio(delivered, fc, vstep, p->volume_rounding, &total));
+    INFUSE__TRY(
+        infuse_round_ratio(delivered, fc, vstep, p->volume_rounding, &total));
     s = add_step(r, INFUSE_STEP_TOTAL_VOLUME, INFUSE_UNIT_UL);
     add_operand(s, delivered, INFUSE_UNIT_NG);
     add_operand(s, fc, INFUSE_UNIT_UG_PER_ML);
@@ -678,8 +667,8 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
 
   /* ng / uL = ug/mL; x 1000 = ng/mL */
   int64_t fconc;
-  TRY(infuse__muldiv((uint64_t)delivered, 1000u, (uint64_t)total,
-                     INFUSE_ROUND_NEAREST, &fconc));
+  INFUSE__TRY(infuse__muldiv((uint64_t)delivered, 1000u, (uint64_t)total,
+                             INFUSE_ROUND_NEAREST, &fconc));
   s = add_step(r, INFUSE_STEP_FINAL_CONC, INFUSE_UNIT_NG_PER_ML);
   add_operand(s, delivered, INFUSE_UNIT_NG);
   add_operand(s, total, INFUSE_UNIT_UL);
@@ -702,8 +691,8 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
   /* rate: uL x 3600 / s = uL/h, rounded to the pump step */
   int64_t rstep = q->rate_step_ul_per_h;
   int64_t rate;
-  TRY(infuse_round_ratio(total * 3600, q->duration_s, rstep, p->rate_rounding,
-                         &rate));
+  INFUSE__TRY(infuse_round_ratio(total * 3600, q->duration_s, rstep,
+                                 p->rate_rounding, &rate));
   s = add_step(r, INFUSE_STEP_RATE, INFUSE_UNIT_UL_PER_H);
   add_operand(s, total, INFUSE_UNIT_UL);
   add_operand(s, q->duration_s, INFUSE_UNIT_S);
@@ -729,8 +718,8 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
 
   /* actual duration: uL / (uL/h) h = 3.6e6 x uL / (uL/h) ms */
   int64_t actual_ms;
-  TRY(infuse__muldiv((uint64_t)total, 3600000u, (uint64_t)rate,
-                     INFUSE_ROUND_NEAREST, &actual_ms));
+  INFUSE__TRY(infuse__muldiv((uint64_t)total, 3600000u, (uint64_t)rate,
+                             INFUSE_ROUND_NEAREST, &actual_ms));
   s = add_step(r, INFUSE_STEP_ACTUAL_DURATION, INFUSE_UNIT_MS);
   add_operand(s, total, INFUSE_UNIT_UL);
   add_operand(s, rate, INFUSE_UNIT_UL_PER_H);
@@ -741,8 +730,9 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
   /* dose rate: ng / kg / h = 1000 x ng x (uL/h) / (g x uL) */
   int64_t dr;
   int64_t wt = r->dosing_weight_g;
-  TRY(infuse__muldiv((uint64_t)delivered * 1000u, (uint64_t)rate,
-                     (uint64_t)wt * (uint64_t)total, INFUSE_ROUND_NEAREST, &dr));
+  INFUSE__TRY(infuse__muldiv((uint64_t)delivered * 1000u, (uint64_t)rate,
+                             (uint64_t)wt * (uint64_t)total,
+                             INFUSE_ROUND_NEAREST, &dr));
   s = add_step(r, INFUSE_STEP_DOSE_RATE, INFUSE_UNIT_NG_PER_KG_PER_H);
   add_operand(s, delivered, INFUSE_UNIT_NG);
   add_operand(s, wt, INFUSE_UNIT_G);
@@ -766,7 +756,8 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
   return INFUSE_OK;
 }
 
-/* ---- entry points --------------------------------------------------------- */
+/* ---- entry points ---------------------------------------------------------
+ */
 
 static int finish(ctx_t *c, infuse_result_t *out) {
   infuse_result_t *r = &c->r;
@@ -783,8 +774,9 @@ static int finish(ctx_t *c, infuse_result_t *out) {
                : soft ? INFUSE_VERDICT_SOFT_LIMIT
                       : INFUSE_VERDICT_OK;
   memcpy(out, r, sizeof *out); /* padding too: results compare bytewise */
-  return hard ? INFUSE_STOP_HARD_LIMIT : soft ? INFUSE_STOP_SOFT_LIMIT
-                                               : INFUSE_OK;
+  return hard   ? INFUSE_STOP_HARD_LIMIT
+         : soft ? INFUSE_STOP_SOFT_LIMIT
+                : INFUSE_OK;
 }
 
 static int compute(const infuse_request_t *q, infuse_result_t *out,
@@ -805,7 +797,7 @@ static int compute(const infuse_request_t *q, infuse_result_t *out,
                           "is not sizeof(infuse_result_t) of this library",
                           NULL, NULL);
   }
-  TRY(validate_request(q, pump, diag));
+  INFUSE__TRY(validate_request(q, pump, diag));
 
   ctx_t c;
   memset(&c.r, 0, sizeof c.r);
@@ -815,22 +807,22 @@ static int compute(const infuse_request_t *q, infuse_result_t *out,
   memcpy(c.r.protocol_id, c.p->id, sizeof c.r.protocol_id);
   memcpy(c.r.protocol_version, c.p->version, sizeof c.r.protocol_version);
 
-  TRY(compute_dose(&c, q, diag));
+  INFUSE__TRY(compute_dose(&c, q, diag));
   weight_findings(&c, q);
   if (pump) {
     c.r.has_pump = true;
     int rc = compute_pump(&c, q);
     if (rc != INFUSE_OK) {
       return infuse__fail(diag, rc, "request", "",
-                          "the numbers are too large to compute exactly",
-                          NULL, NULL);
+                          "the numbers are too large to compute exactly", NULL,
+                          NULL);
     }
   } else {
     int rc = check_dose_limits(&c, -1);
     if (rc != INFUSE_OK) {
       return infuse__fail(diag, rc, "request", "",
-                          "the numbers are too large to compute exactly",
-                          NULL, NULL);
+                          "the numbers are too large to compute exactly", NULL,
+                          NULL);
     }
   }
   return finish(&c, out);

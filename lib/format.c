@@ -126,19 +126,10 @@ const char *infuse_unit_symbol(infuse_unit_t unit) {
   return s[0] != '\0' ? s : "unknown";
 }
 
-static const uint64_t pow10_table[] = {1u,
-                                       10u,
-                                       100u,
-                                       1000u,
-                                       10000u,
-                                       100000u,
-                                       1000000u,
-                                       10000000u,
-                                       100000000u,
-                                       1000000000u,
-                                       10000000000u,
-                                       100000000000u,
-                                       1000000000000u};
+static const uint64_t pow10_table[] = {
+    1u,           10u,           100u,          1000u,      10000u,
+    100000u,      1000000u,      10000000u,     100000000u, 1000000000u,
+    10000000000u, 100000000000u, 1000000000000u};
 
 /* Append mag / den with `decimals` digits (nearest, ties away from zero),
  * trailing zeros removed. The integer part and the fraction are computed
@@ -219,8 +210,7 @@ void infuse__put_quantity(infuse__sb_t *sb, int64_t value, infuse_unit_t unit) {
   infuse__sb_puts(sb, d.symbol);
 }
 
-size_t infuse_format(int64_t value, infuse_unit_t unit, char *buf,
-                     size_t cap) {
+size_t infuse_format(int64_t value, infuse_unit_t unit, char *buf, size_t cap) {
   infuse__sb_t sb;
   infuse__sb_init(&sb, buf, cap);
   infuse__put_quantity(&sb, value, unit);
@@ -339,11 +329,7 @@ int infuse__fail_q(infuse_diag_t *diag, int status, const char *field,
   char text[INFUSE_DIAG_VALUE_MAX];
   infuse__sb_t sb;
   infuse__sb_init(&sb, text, sizeof text);
-  infuse__sb_int(&sb, value);
-  if (unit != INFUSE_UNIT_NONE && unit != INFUSE_UNIT_COUNT) {
-    infuse__sb_putc(&sb, ' ');
-    infuse__sb_puts(&sb, infuse_unit_symbol(unit));
-  }
+  infuse__put_quantity(&sb, value, unit);
   infuse__sb_finish(&sb);
   char msg[INFUSE_DIAG_MESSAGE_MAX];
   infuse__sb_init(&sb, msg, sizeof msg);
@@ -355,4 +341,29 @@ int infuse__fail_q(infuse_diag_t *diag, int status, const char *field,
   }
   infuse__sb_finish(&sb);
   return infuse__fail(diag, status, field, text, msg, m2, m3);
+}
+
+int infuse__check_positive(infuse_diag_t *diag, const char *field, int64_t v,
+                           int64_t max, infuse_unit_t unit) {
+  if (v == 0) {
+    return infuse__fail_q(diag, INFUSE_E_ZERO, field, v, unit,
+                          "is zero; a positive value is needed", NULL, NULL);
+  }
+  if (v < 0) {
+    return infuse__fail_q(diag, INFUSE_E_NEGATIVE, field, v, unit,
+                          "is negative; a positive value is needed", NULL,
+                          NULL);
+  }
+  if (v > max) {
+    char limit[48];
+    infuse__sb_t sb;
+    infuse__sb_init(&sb, limit, sizeof limit);
+    infuse__put_quantity(&sb, max, unit);
+    infuse__sb_putc(&sb, ')');
+    infuse__sb_finish(&sb);
+    return infuse__fail_q(diag, INFUSE_E_RANGE, field, v, unit,
+                          "is beyond the range the library accepts (at most ",
+                          limit, NULL);
+  }
+  return INFUSE_OK;
 }

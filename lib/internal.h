@@ -61,6 +61,20 @@ int infuse__fail_q(infuse_diag_t *diag, int status, const char *field,
                    int64_t value, infuse_unit_t unit, const char *m1,
                    const char *m2, const char *m3);
 
+/* A value that must be > 0 and <= max: INFUSE_OK, or E_ZERO, E_NEGATIVE or
+ * E_RANGE (naming the maximum) with diag filled. */
+int infuse__check_positive(infuse_diag_t *diag, const char *field, int64_t v,
+                           int64_t max, infuse_unit_t unit);
+
+/* Return the status of expr from the calling function unless it is OK. */
+#define INFUSE__TRY(expr)                                                      \
+  do {                                                                         \
+    int infuse__rc = (expr);                                                   \
+    if (infuse__rc != INFUSE_OK) {                                             \
+      return infuse__rc;                                                       \
+    }                                                                          \
+  } while (0)
+
 /* Names of enums used by writers. */
 const char *infuse__prep_name(int prep);
 const char *infuse__basis_name(int basis);

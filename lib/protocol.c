@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+/* clang-format off */
 #define KETAMINE_IV_COMMON                                                     \
   .drug = "ketamine", .route = INFUSE_ROUTE_IV_INFUSION,                       \
   /* FDA label: 10 mg/mL comes in 20 mL vials */                               \
@@ -36,6 +37,7 @@
   .rate = {100, 0, 300000, 999000},                                            \
   /* label standard 1-2 mg/mL; hard 50 mg/mL UNVERIFIED */                    \
   .concentration = {0, 0, 2000, 50000}
+/* clang-format on */
 
 static const infuse_protocol_t builtins[] = {
     {
@@ -208,31 +210,12 @@ static bool valid_text(const char *s, size_t cap, bool allow_empty) {
   return true;
 }
 
-static int check_positive(infuse_diag_t *diag, const char *field, int64_t v,
-                          int64_t max, infuse_unit_t unit) {
-  if (v == 0) {
-    return infuse__fail_q(diag, INFUSE_E_ZERO, field, v, unit,
-                          "is zero; a positive value is needed", NULL, NULL);
-  }
-  if (v < 0) {
-    return infuse__fail_q(diag, INFUSE_E_NEGATIVE, field, v, unit,
-                          "is negative; a positive value is needed", NULL,
-                          NULL);
-  }
-  if (v > max) {
-    return infuse__fail_q(diag, INFUSE_E_RANGE, field, v, unit,
-                          "is beyond the range the library accepts", NULL,
-                          NULL);
-  }
-  return INFUSE_OK;
-}
-
 static int check_optional(infuse_diag_t *diag, const char *field, int64_t v,
                           int64_t max, infuse_unit_t unit) {
   if (v == 0) {
     return INFUSE_OK;
   }
-  return check_positive(diag, field, v, max, unit);
+  return infuse__check_positive(diag, field, v, max, unit);
 }
 
 /* "protocol.dose.hard_low": built only when a check fails. */
@@ -255,18 +238,16 @@ static int check_limit(infuse_diag_t *diag, const char *field,
   char name[INFUSE_DIAG_FIELD_MAX];
   for (int i = 0; i < 4; i++) {
     if (v[i] < 0) {
-      return infuse__fail_q(diag, INFUSE_E_NEGATIVE,
-                            limit_part_name(name, sizeof name, field, part[i]),
-                            v[i], unit,
-                            "is negative; a bound is positive, or 0 for none",
-                            NULL, NULL);
+      return infuse__fail_q(
+          diag, INFUSE_E_NEGATIVE,
+          limit_part_name(name, sizeof name, field, part[i]), v[i], unit,
+          "is negative; a bound is positive, or 0 for none", NULL, NULL);
     }
     if (v[i] > max) {
-      return infuse__fail_q(diag, INFUSE_E_RANGE,
-                            limit_part_name(name, sizeof name, field, part[i]),
-                            v[i], unit,
-                            "is beyond the range the library accepts", NULL,
-                            NULL);
+      return infuse__fail_q(
+          diag, INFUSE_E_RANGE,
+          limit_part_name(name, sizeof name, field, part[i]), v[i], unit,
+          "is beyond the range the library accepts", NULL, NULL);
     }
   }
   /* Every set bound must not exceed a later set bound. */
@@ -296,14 +277,6 @@ static int check_within_hard(infuse_diag_t *diag, const char *field, int64_t v,
   }
   return INFUSE_OK;
 }
-
-#define TRY(expr)                                                              \
-  do {                                                                         \
-    int rc_ = (expr);                                                          \
-    if (rc_ != INFUSE_OK) {                                                    \
-      return rc_;                                                              \
-    }                                                                          \
-  } while (0)
 
 static bool valid_rounding(infuse_rounding_t r) {
   return r == INFUSE_ROUND_NEAREST || r == INFUSE_ROUND_DOWN ||
@@ -368,71 +341,78 @@ int infuse_protocol_validate(const infuse_protocol_t *p, infuse_diag_t *diag) {
                           "down, 2 up",
                           NULL, NULL);
   }
-  TRY(check_positive(diag, "protocol.dose_ug_per_kg", p->dose_ug_per_kg,
-                     INFUSE_MAX_DOSE_UG_PER_KG, INFUSE_UNIT_UG_PER_KG));
-  TRY(check_positive(diag, "protocol.vial_ug_per_ml", p->vial_ug_per_ml,
-                     INFUSE_MAX_CONC_UG_PER_ML, INFUSE_UNIT_UG_PER_ML));
-  TRY(check_optional(diag, "protocol.vial_volume_ul", p->vial_volume_ul,
-                     INFUSE_MAX_VOLUME_UL, INFUSE_UNIT_UL));
-  TRY(check_positive(diag, "protocol.volume_step_ul", p->volume_step_ul,
-                     INFUSE_MAX_VOLUME_STEP_UL, INFUSE_UNIT_UL));
-  TRY(check_optional(diag, "protocol.max_deviation_ppm", p->max_deviation_ppm,
-                     INFUSE_MAX_DEVIATION_PPM, INFUSE_UNIT_PPM));
+  INFUSE__TRY(
+      infuse__check_positive(diag, "protocol.dose_ug_per_kg", p->dose_ug_per_kg,
+                             INFUSE_MAX_DOSE_UG_PER_KG, INFUSE_UNIT_UG_PER_KG));
+  INFUSE__TRY(
+      infuse__check_positive(diag, "protocol.vial_ug_per_ml", p->vial_ug_per_ml,
+                             INFUSE_MAX_CONC_UG_PER_ML, INFUSE_UNIT_UG_PER_ML));
+  INFUSE__TRY(check_optional(diag, "protocol.vial_volume_ul", p->vial_volume_ul,
+                             INFUSE_MAX_VOLUME_UL, INFUSE_UNIT_UL));
+  INFUSE__TRY(
+      infuse__check_positive(diag, "protocol.volume_step_ul", p->volume_step_ul,
+                             INFUSE_MAX_VOLUME_STEP_UL, INFUSE_UNIT_UL));
+  INFUSE__TRY(check_optional(diag, "protocol.max_deviation_ppm",
+                             p->max_deviation_ppm, INFUSE_MAX_DEVIATION_PPM,
+                             INFUSE_UNIT_PPM));
   bool infusion = p->route == INFUSE_ROUTE_IV_INFUSION;
   if (infusion) {
-    TRY(check_positive(diag, "protocol.duration_s", p->duration_s,
-                       INFUSE_MAX_DURATION_S, INFUSE_UNIT_S));
-    TRY(check_positive(diag, "protocol.rate_step_ul_per_h",
-                       p->rate_step_ul_per_h, INFUSE_MAX_RATE_STEP_UL_PER_H,
-                       INFUSE_UNIT_UL_PER_H));
+    INFUSE__TRY(infuse__check_positive(diag, "protocol.duration_s",
+                                       p->duration_s, INFUSE_MAX_DURATION_S,
+                                       INFUSE_UNIT_S));
+    INFUSE__TRY(infuse__check_positive(
+        diag, "protocol.rate_step_ul_per_h", p->rate_step_ul_per_h,
+        INFUSE_MAX_RATE_STEP_UL_PER_H, INFUSE_UNIT_UL_PER_H));
     if (p->prep == INFUSE_PREP_ADD || p->prep == INFUSE_PREP_REPLACE) {
-      TRY(check_positive(diag, "protocol.bag_ul", p->bag_ul,
-                         INFUSE_MAX_VOLUME_UL, INFUSE_UNIT_UL));
+      INFUSE__TRY(infuse__check_positive(diag, "protocol.bag_ul", p->bag_ul,
+                                         INFUSE_MAX_VOLUME_UL, INFUSE_UNIT_UL));
     }
     if (p->prep == INFUSE_PREP_FINAL_CONC) {
-      TRY(check_positive(diag, "protocol.final_conc_ug_per_ml",
-                         p->final_conc_ug_per_ml, INFUSE_MAX_CONC_UG_PER_ML,
-                         INFUSE_UNIT_UG_PER_ML));
+      INFUSE__TRY(infuse__check_positive(
+          diag, "protocol.final_conc_ug_per_ml", p->final_conc_ug_per_ml,
+          INFUSE_MAX_CONC_UG_PER_ML, INFUSE_UNIT_UG_PER_ML));
     }
   } else {
-    TRY(check_optional(diag, "protocol.duration_s", p->duration_s,
-                       INFUSE_MAX_DURATION_S, INFUSE_UNIT_S));
-    TRY(check_optional(diag, "protocol.rate_step_ul_per_h",
-                       p->rate_step_ul_per_h, INFUSE_MAX_RATE_STEP_UL_PER_H,
-                       INFUSE_UNIT_UL_PER_H));
+    INFUSE__TRY(check_optional(diag, "protocol.duration_s", p->duration_s,
+                               INFUSE_MAX_DURATION_S, INFUSE_UNIT_S));
+    INFUSE__TRY(check_optional(
+        diag, "protocol.rate_step_ul_per_h", p->rate_step_ul_per_h,
+        INFUSE_MAX_RATE_STEP_UL_PER_H, INFUSE_UNIT_UL_PER_H));
   }
-  TRY(check_optional(diag, "protocol.bag_ul", p->bag_ul, INFUSE_MAX_VOLUME_UL,
-                     INFUSE_UNIT_UL));
-  TRY(check_optional(diag, "protocol.final_conc_ug_per_ml",
-                     p->final_conc_ug_per_ml, INFUSE_MAX_CONC_UG_PER_ML,
-                     INFUSE_UNIT_UG_PER_ML));
-  TRY(check_optional(diag, "protocol.must_dilute_ug_per_ml",
-                     p->must_dilute_ug_per_ml, INFUSE_MAX_CONC_UG_PER_ML,
-                     INFUSE_UNIT_UG_PER_ML));
-  TRY(check_optional(diag, "protocol.volumetric_min_ul_per_h",
-                     p->volumetric_min_ul_per_h, INFUSE_MAX_RATE_UL_PER_H,
-                     INFUSE_UNIT_UL_PER_H));
-  TRY(check_optional(diag, "protocol.pump_max_ul_per_h", p->pump_max_ul_per_h,
-                     INFUSE_MAX_RATE_UL_PER_H, INFUSE_UNIT_UL_PER_H));
+  INFUSE__TRY(check_optional(diag, "protocol.bag_ul", p->bag_ul,
+                             INFUSE_MAX_VOLUME_UL, INFUSE_UNIT_UL));
+  INFUSE__TRY(check_optional(diag, "protocol.final_conc_ug_per_ml",
+                             p->final_conc_ug_per_ml, INFUSE_MAX_CONC_UG_PER_ML,
+                             INFUSE_UNIT_UG_PER_ML));
+  INFUSE__TRY(check_optional(diag, "protocol.must_dilute_ug_per_ml",
+                             p->must_dilute_ug_per_ml,
+                             INFUSE_MAX_CONC_UG_PER_ML, INFUSE_UNIT_UG_PER_ML));
+  INFUSE__TRY(check_optional(diag, "protocol.volumetric_min_ul_per_h",
+                             p->volumetric_min_ul_per_h,
+                             INFUSE_MAX_RATE_UL_PER_H, INFUSE_UNIT_UL_PER_H));
+  INFUSE__TRY(check_optional(diag, "protocol.pump_max_ul_per_h",
+                             p->pump_max_ul_per_h, INFUSE_MAX_RATE_UL_PER_H,
+                             INFUSE_UNIT_UL_PER_H));
 
-  TRY(check_limit(diag, "protocol.dose_per_kg", &p->dose_per_kg,
-                  INFUSE_MAX_DOSE_UG_PER_KG, INFUSE_UNIT_UG_PER_KG));
-  TRY(check_limit(diag, "protocol.dose", &p->dose, INFUSE_MAX_DOSE_UG,
-                  INFUSE_UNIT_UG));
-  TRY(check_limit(diag, "protocol.weight", &p->weight, INFUSE_MAX_WEIGHT_G,
-                  INFUSE_UNIT_G));
-  TRY(check_limit(diag, "protocol.duration", &p->duration,
-                  INFUSE_MAX_DURATION_S, INFUSE_UNIT_S));
-  TRY(check_limit(diag, "protocol.rate", &p->rate, INFUSE_MAX_RATE_UL_PER_H,
-                  INFUSE_UNIT_UL_PER_H));
-  TRY(check_limit(diag, "protocol.concentration", &p->concentration,
-                  INFUSE_MAX_CONC_UG_PER_ML, INFUSE_UNIT_UG_PER_ML));
+  INFUSE__TRY(check_limit(diag, "protocol.dose_per_kg", &p->dose_per_kg,
+                          INFUSE_MAX_DOSE_UG_PER_KG, INFUSE_UNIT_UG_PER_KG));
+  INFUSE__TRY(check_limit(diag, "protocol.dose", &p->dose, INFUSE_MAX_DOSE_UG,
+                          INFUSE_UNIT_UG));
+  INFUSE__TRY(check_limit(diag, "protocol.weight", &p->weight,
+                          INFUSE_MAX_WEIGHT_G, INFUSE_UNIT_G));
+  INFUSE__TRY(check_limit(diag, "protocol.duration", &p->duration,
+                          INFUSE_MAX_DURATION_S, INFUSE_UNIT_S));
+  INFUSE__TRY(check_limit(diag, "protocol.rate", &p->rate,
+                          INFUSE_MAX_RATE_UL_PER_H, INFUSE_UNIT_UL_PER_H));
+  INFUSE__TRY(check_limit(diag, "protocol.concentration", &p->concentration,
+                          INFUSE_MAX_CONC_UG_PER_ML, INFUSE_UNIT_UG_PER_ML));
 
-  TRY(check_within_hard(diag, "protocol.dose_ug_per_kg", p->dose_ug_per_kg,
-                        &p->dose_per_kg, INFUSE_UNIT_UG_PER_KG));
+  INFUSE__TRY(check_within_hard(diag, "protocol.dose_ug_per_kg",
+                                p->dose_ug_per_kg, &p->dose_per_kg,
+                                INFUSE_UNIT_UG_PER_KG));
   if (infusion) {
-    TRY(check_within_hard(diag, "protocol.duration_s", p->duration_s,
-                          &p->duration, INFUSE_UNIT_S));
+    INFUSE__TRY(check_within_hard(diag, "protocol.duration_s", p->duration_s,
+                                  &p->duration, INFUSE_UNIT_S));
   }
   return INFUSE_OK;
 }

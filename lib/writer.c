@@ -9,7 +9,8 @@
 
 #include <string.h>
 
-/* ---- findings as sentences ------------------------------------------------ */
+/* ---- findings as sentences ------------------------------------------------
+ */
 
 static const char *limited_quantity(int code) {
   switch ((code - 1) / 4) {
@@ -74,7 +75,8 @@ static void put_finding(infuse__sb_t *sb, const infuse_finding_t *f) {
       infuse__put_quantity(sb, f->limit, f->unit);
       break;
     case INFUSE_FINDING_DRAW_VOLUME_ZERO:
-      infuse__sb_puts(sb, "the dose rounds to a draw-up volume of 0 mL at the ");
+      infuse__sb_puts(sb,
+                      "the dose rounds to a draw-up volume of 0 mL at the ");
       infuse__put_quantity(sb, f->limit, f->unit);
       infuse__sb_puts(sb, " step; use a weaker vial or a finer step");
       break;
@@ -147,7 +149,8 @@ size_t infuse_finding_message(const infuse_finding_t *finding, char *buf,
   return infuse__sb_finish(&sb);
 }
 
-/* ---- trail steps ------------------------------------------------------------ */
+/* ---- trail steps ------------------------------------------------------------
+ */
 
 static const char *step_formula(const infuse_step_t *s, infuse_prep_t prep) {
   if (s->kind == INFUSE_STEP_TOTAL_VOLUME) {
@@ -286,7 +289,8 @@ static void put_rounding(infuse__sb_t *sb, const infuse_step_t *s) {
   }
 }
 
-/* ---- text ----------------------------------------------------------------- */
+/* ---- text -----------------------------------------------------------------
+ */
 
 static void line(infuse__sb_t *sb, const char *label, int64_t value,
                  infuse_unit_t unit) {
@@ -444,7 +448,8 @@ static void render_text(infuse__sb_t *sb, const infuse_result_t *r) {
   }
 }
 
-/* ---- JSON ----------------------------------------------------------------- */
+/* ---- JSON -----------------------------------------------------------------
+ */
 
 static void json_string(infuse__sb_t *sb, const char *s) {
   static const char hex[] = "0123456789abcdef";
@@ -547,18 +552,16 @@ static void render_json(infuse__sb_t *sb, const infuse_result_t *r) {
   infuse__sb_putc(sb, '{');
   json_str(sb, "protocol", first, r->protocol_id);
   json_str(sb, "protocol_version", first, r->protocol_version);
-  json_num(sb, "actual_weight_kg", first, r->actual_weight_g, INFUSE_UNIT_G,
-           3);
+  json_num(sb, "actual_weight_kg", first, r->actual_weight_g, INFUSE_UNIT_G, 3);
   json_num_or_null(sb, "height_cm", first, r->height_mm, INFUSE_UNIT_MM, 1);
-  json_num_or_null(sb, "bmi", first, r->bmi_centi,
-                   INFUSE_UNIT_CENTI_KG_PER_M2, 2);
+  json_num_or_null(sb, "bmi", first, r->bmi_centi, INFUSE_UNIT_CENTI_KG_PER_M2,
+                   2);
   json_num_or_null(sb, "ideal_weight_kg", first, r->ideal_weight_g,
                    INFUSE_UNIT_G, 3);
   json_num_or_null(sb, "adjusted_weight_kg", first, r->adjusted_weight_g,
                    INFUSE_UNIT_G, 3);
   json_str(sb, "weight_basis", first, infuse__basis_name((int)r->weight_basis));
-  json_num(sb, "dosing_weight_kg", first, r->dosing_weight_g, INFUSE_UNIT_G,
-           3);
+  json_num(sb, "dosing_weight_kg", first, r->dosing_weight_g, INFUSE_UNIT_G, 3);
   json_str(sb, "dose_mode", first,
            r->dose_mode == INFUSE_DOSE_FIXED ? "fixed" : "per_kg");
   json_num(sb, "dose_mg_per_kg", first, r->dose_ug_per_kg,
@@ -567,10 +570,8 @@ static void render_json(infuse__sb_t *sb, const infuse_result_t *r) {
   if (r->has_pump) {
     json_num(sb, "vial_mg_per_ml", first, r->vial_ug_per_ml,
              INFUSE_UNIT_UG_PER_ML, 3);
-    json_num(sb, "volume_step_ml", first, r->volume_step_ul, INFUSE_UNIT_UL,
-             3);
-    json_num(sb, "drug_volume_ml", first, r->drug_volume_ul, INFUSE_UNIT_UL,
-             3);
+    json_num(sb, "volume_step_ml", first, r->volume_step_ul, INFUSE_UNIT_UL, 3);
+    json_num(sb, "drug_volume_ml", first, r->drug_volume_ul, INFUSE_UNIT_UL, 3);
     json_num_or_null(sb, "vials", first, r->vials, INFUSE_UNIT_COUNT, 0);
     json_num(sb, "delivered_dose_mg", first, r->delivered_dose_ng,
              INFUSE_UNIT_NG, 6);
@@ -585,8 +586,8 @@ static void render_json(infuse__sb_t *sb, const infuse_result_t *r) {
     json_num(sb, "duration_min", first, r->duration_s, INFUSE_UNIT_S, 4);
     json_num(sb, "rate_step_ml_per_h", first, r->rate_step_ul_per_h,
              INFUSE_UNIT_UL_PER_H, 3);
-    json_num(sb, "rate_ml_per_h", first, r->rate_ul_per_h,
-             INFUSE_UNIT_UL_PER_H, 3);
+    json_num(sb, "rate_ml_per_h", first, r->rate_ul_per_h, INFUSE_UNIT_UL_PER_H,
+             3);
     json_num(sb, "actual_duration_min", first, r->actual_duration_ms,
              INFUSE_UNIT_MS, 4);
     json_num(sb, "vtbi_ml", first, r->vtbi_ul, INFUSE_UNIT_UL, 3);
@@ -665,7 +666,8 @@ static void render_json(infuse__sb_t *sb, const infuse_result_t *r) {
   infuse__sb_puts(sb, "\n}\n");
 }
 
-/* ---- entry points --------------------------------------------------------- */
+/* ---- entry points ---------------------------------------------------------
+ */
 
 typedef void (*render_fn)(infuse__sb_t *, const infuse_result_t *);
 
@@ -695,8 +697,7 @@ static int write_with(render_fn render, const infuse_result_t *r, char *buf,
   for (int i = 0; i < r->n_findings; i++) {
     const infuse_finding_t *f = &r->findings[i];
     if (memchr(f->protocol_id, '\0', sizeof f->protocol_id) == NULL ||
-        memchr(f->protocol_version, '\0', sizeof f->protocol_version) ==
-            NULL) {
+        memchr(f->protocol_version, '\0', sizeof f->protocol_version) == NULL) {
       return INFUSE_E_INVALID;
     }
   }
