@@ -8,74 +8,61 @@
  */
 #include "cli.h"
 
-#include <infuse.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum opt_id {
-  OPT_WEIGHT,
-  OPT_DOSE,
-  OPT_DURATION,
-  OPT_VIAL,
-  OPT_BAG,
-  OPT_FINAL_CONC,
-  OPT_PREP,
-  OPT_VOLUME_STEP,
-  OPT_RATE_STEP,
-  OPT_WEIGHT_BASIS,
-  OPT_HEIGHT,
-  OPT_SEX,
-  OPT_PROTOCOL,
-  OPT_ACKNOWLEDGE,
-  OPT_JSON,
-  OPT_LIST,
-  OPT_HELP,
-  OPT_VERSION,
-  OPT_COUNT
-};
-
-enum arg_kind { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
-
-typedef struct opt_def {
-  const char *name;
-  enum arg_kind arg;
-  bool pump_only;
-} opt_def_t;
+#define P_RATE CLI_RATE
+#define P_DOSE CLI_DOSE
+#define P_SCHED CLI_SCHEDULE
+#define P_ALL (P_RATE | P_DOSE | P_SCHED)
+#define P_PUMP (P_RATE | P_SCHED)
 
 static const opt_def_t opts[OPT_COUNT] = {
-    [OPT_WEIGHT] = {"weight", ARG_REQUIRED, false},
-    [OPT_DOSE] = {"dose", ARG_REQUIRED, false},
-    [OPT_DURATION] = {"duration", ARG_REQUIRED, true},
-    [OPT_VIAL] = {"vial", ARG_REQUIRED, true},
-    [OPT_BAG] = {"bag", ARG_REQUIRED, true},
-    [OPT_FINAL_CONC] = {"final-conc", ARG_REQUIRED, true},
-    [OPT_PREP] = {"prep", ARG_REQUIRED, true},
-    [OPT_VOLUME_STEP] = {"volume-step", ARG_REQUIRED, true},
-    [OPT_RATE_STEP] = {"rate-step", ARG_REQUIRED, true},
-    [OPT_WEIGHT_BASIS] = {"weight-basis", ARG_REQUIRED, false},
-    [OPT_HEIGHT] = {"height", ARG_REQUIRED, false},
-    [OPT_SEX] = {"sex", ARG_REQUIRED, false},
-    [OPT_PROTOCOL] = {"protocol", ARG_REQUIRED, false},
-    [OPT_ACKNOWLEDGE] = {"acknowledge", ARG_OPTIONAL, false},
-    [OPT_JSON] = {"json", ARG_NONE, false},
-    [OPT_LIST] = {"list-protocols", ARG_NONE, false},
-    [OPT_HELP] = {"help", ARG_NONE, false},
-    [OPT_VERSION] = {"version", ARG_NONE, false},
+    [OPT_WEIGHT] = {"weight", ARG_REQUIRED, P_ALL},
+    [OPT_DOSE] = {"dose", ARG_REQUIRED, P_ALL},
+    [OPT_DURATION] = {"duration", ARG_REQUIRED, P_PUMP},
+    [OPT_VIAL] = {"vial", ARG_REQUIRED, P_PUMP},
+    [OPT_BAG] = {"bag", ARG_REQUIRED, P_PUMP},
+    [OPT_FINAL_CONC] = {"final-conc", ARG_REQUIRED, P_PUMP},
+    [OPT_PREP] = {"prep", ARG_REQUIRED, P_PUMP},
+    [OPT_VOLUME_STEP] = {"volume-step", ARG_REQUIRED, P_ALL},
+    [OPT_RATE_STEP] = {"rate-step", ARG_REQUIRED, P_PUMP},
+    [OPT_STRENGTH] = {"strength", ARG_REQUIRED, P_DOSE | P_SCHED},
+    [OPT_WEIGHT_BASIS] = {"weight-basis", ARG_REQUIRED, P_ALL},
+    [OPT_HEIGHT] = {"height", ARG_REQUIRED, P_ALL},
+    [OPT_SEX] = {"sex", ARG_REQUIRED, P_ALL},
+    [OPT_PROTOCOL] = {"protocol", ARG_REQUIRED, P_ALL},
+    [OPT_ACKNOWLEDGE] = {"acknowledge", ARG_OPTIONAL, P_ALL},
+    [OPT_JSON] = {"json", ARG_NONE, P_ALL},
+    [OPT_LIST] = {"list-protocols", ARG_NONE, P_ALL},
+    [OPT_HELP] = {"help", ARG_NONE, P_ALL},
+    [OPT_VERSION] = {"version", ARG_NONE, P_ALL},
+    [OPT_START] = {"start", ARG_REQUIRED, P_SCHED},
+    [OPT_INDUCTION] = {"induction", ARG_REQUIRED, P_SCHED},
+    [OPT_PER_WEEK] = {"per-week", ARG_REQUIRED, P_SCHED},
+    [OPT_MAINTENANCE] = {"maintenance", ARG_REQUIRED, P_SCHED},
+    [OPT_MONTHS] = {"months", ARG_REQUIRED, P_SCHED},
+    [OPT_CLINIC_DAYS] = {"clinic-days", ARG_REQUIRED, P_SCHED},
+    [OPT_CLOSED] = {"closed", ARG_REQUIRED, P_SCHED},
+    [OPT_MIN_INTERVAL] = {"min-interval", ARG_REQUIRED, P_SCHED},
+    [OPT_TAPER] = {"taper", ARG_REQUIRED, P_SCHED},
+    [OPT_CSV] = {"csv", ARG_NONE, P_SCHED},
+    [OPT_ICS] = {"ics", ARG_NONE, P_SCHED},
+    [OPT_FHIR] = {"fhir", ARG_NONE, P_SCHED},
+    [OPT_COURSE_ID] = {"course-id", ARG_REQUIRED, P_SCHED},
+    [OPT_PATIENT] = {"patient", ARG_REQUIRED, P_SCHED},
+    [OPT_UID_DOMAIN] = {"uid-domain", ARG_REQUIRED, P_SCHED},
+    [OPT_DTSTAMP] = {"dtstamp", ARG_REQUIRED, P_SCHED},
+    [OPT_SCALE] = {"scale", ARG_REQUIRED, P_SCHED},
+    [OPT_BASELINE] = {"baseline", ARG_REQUIRED, P_SCHED},
+    [OPT_SCORES] = {"scores", ARG_REQUIRED, P_SCHED},
 };
-
-typedef struct cli {
-  const char *prog;
-  bool pump;
-  bool given[OPT_COUNT];
-  const char *value[OPT_COUNT]; /* NULL for flags and a bare --acknowledge */
-} cli_t;
 
 /* ---- messages ------------------------------------------------------------ */
 
-static int usage_error(const cli_t *c, const char *what, const char *detail) {
+int cli_usage_error(const cli_t *c, const char *what, const char *detail) {
   fprintf(stderr, "%s: %s%s\nTry '%s --help' for the options.\n", c->prog, what,
           detail != NULL ? detail : "", c->prog);
   return CLI_EXIT_USAGE;
@@ -110,7 +97,7 @@ static const char *option_of_field(const char *field) {
   return NULL;
 }
 
-static int library_error(const cli_t *c, int rc, const infuse_diag_t *d) {
+int cli_library_error(const cli_t *c, int rc, const infuse_diag_t *d) {
   const char *opt = option_of_field(d->field);
   fprintf(stderr, "%s: error: %s", c->prog, d->message);
   if (opt != NULL) {
@@ -124,7 +111,7 @@ static int library_error(const cli_t *c, int rc, const infuse_diag_t *d) {
 
 static void print_help(const cli_t *c) {
   printf("Usage: %s --weight WEIGHT [options]\n\n", c->prog);
-  if (c->pump) {
+  if (c->program == CLI_RATE) {
     printf("Compute an infusion's pump program from a body weight and a "
            "protocol:\n"
            "dose, draw-up volume from the vial, diluent and bag, total volume "
@@ -154,7 +141,12 @@ static void print_help(const cli_t *c) {
       "  --sex S             male or female\n"
       "  --protocol ID       drug-library entry (default ketamine-trd-40);\n"
       "                      see --list-protocols\n");
-  if (c->pump) {
+  if (c->program == CLI_DOSE) {
+    printf("\nOral protocols (ketamine-oral):\n"
+           "  --strength C       oral solution strength (default 50mg/mL)\n"
+           "  --volume-step V    measurable volume (default 0.1mL)\n");
+  }
+  if (c->program == CLI_RATE) {
     printf(
         "\nPreparation and pump:\n"
         "  --duration T       infusion time (40min, 1.5h)\n"
@@ -247,7 +239,7 @@ static int parse_argv(cli_t *c, int argc, char **argv) {
                 c->prog, a);
         return CLI_EXIT_USAGE;
       }
-      return usage_error(c, "unexpected argument: ", a);
+      return cli_usage_error(c, "unexpected argument: ", a);
     }
     const char *name = a + 2;
     const char *eq = strchr(name, '=');
@@ -261,13 +253,14 @@ static int parse_argv(cli_t *c, int argc, char **argv) {
       }
     }
     if (id < 0) {
-      return usage_error(c, "unknown option: ", a);
+      return cli_usage_error(c, "unknown option: ", a);
     }
-    if (opts[id].pump_only && !c->pump) {
-      fprintf(stderr,
-              "%s: --%s is a pump option; infuse-rate takes it, %s does "
-              "not\n",
-              c->prog, opts[id].name, c->prog);
+    if ((opts[id].programs & (unsigned)c->program) == 0) {
+      fprintf(stderr, "%s: --%s is not an option of %s (%s)\n", c->prog,
+              opts[id].name, c->prog,
+              (opts[id].programs & CLI_RATE) != 0
+                  ? "it is a pump option of infuse-rate"
+                  : "see --help");
       return CLI_EXIT_USAGE;
     }
     if (c->given[id]) {
@@ -381,10 +374,6 @@ static int acknowledgements(const cli_t *c, uint32_t *ack) {
 
 /* ---- input notes (conversions that rounded) ------------------------------ */
 
-typedef struct notes {
-  int n;
-  char text[4][160];
-} notes_t;
 
 static void note_rounding(notes_t *notes, const char *option,
                           const infuse_quantity_t *q) {
@@ -493,11 +482,11 @@ static int emit(const cli_t *c, const infuse_result_t *r, bool json,
 
 /* ---- main ---------------------------------------------------------------- */
 
-static int build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
+int cli_build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
   infuse_quantity_t q;
   int rc;
   if (!c->given[OPT_WEIGHT]) {
-    return usage_error(c, "--weight is required (e.g. --weight 70kg)", NULL);
+    return cli_usage_error(c, "--weight is required (e.g. --weight 70kg)", NULL);
   }
   if ((rc = quantity(c, OPT_WEIGHT, INFUSE_DIM_BIT(INFUSE_DIM_BODY_WEIGHT),
                      &q)) != 0) {
@@ -549,7 +538,7 @@ static int build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
   }
   if (req->weight_basis != INFUSE_WEIGHT_ACTUAL &&
       (!c->given[OPT_HEIGHT] || !c->given[OPT_SEX])) {
-    return usage_error(c,
+    return cli_usage_error(c,
                        "--weight-basis ideal and adjusted need both --height "
                        "and --sex",
                        NULL);
@@ -559,7 +548,46 @@ static int build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
       return rc;
     }
   }
-  if (!c->pump) {
+  bool oral = req->protocol->route == INFUSE_ROUTE_ORAL;
+  if (c->given[OPT_STRENGTH] && !oral) {
+    return cli_usage_error(c,
+                           "--strength is the strength of an oral solution; "
+                           "this protocol is an infusion (use --vial)",
+                           NULL);
+  }
+  if (oral) {
+    if (c->given[OPT_STRENGTH]) {
+      if ((rc = quantity(c, OPT_STRENGTH,
+                         INFUSE_DIM_BIT(INFUSE_DIM_CONCENTRATION), &q)) != 0) {
+        return rc;
+      }
+      req->vial_ug_per_ml = q.value;
+    }
+    if (c->given[OPT_VOLUME_STEP]) {
+      if ((rc = quantity(c, OPT_VOLUME_STEP, INFUSE_DIM_BIT(INFUSE_DIM_VOLUME),
+                         &q)) != 0) {
+        return rc;
+      }
+      req->volume_step_ul = q.value;
+    }
+    for (int id = OPT_DURATION; id <= OPT_RATE_STEP; id++) {
+      if (c->given[id] && id != OPT_VOLUME_STEP) {
+        fprintf(stderr,
+                "%s: --%s is a pump option; protocol '%s' is oral and has no "
+                "pump program\n",
+                c->prog, opts[id].name, req->protocol->id);
+        return CLI_EXIT_USAGE;
+      }
+    }
+    return CLI_EXIT_OK;
+  }
+  if (c->program == CLI_DOSE) {
+    if (c->given[OPT_VOLUME_STEP]) {
+      return cli_usage_error(c,
+                             "--volume-step applies to oral protocols here; "
+                             "for an infusion use infuse-rate",
+                             NULL);
+    }
     return CLI_EXIT_OK;
   }
 
@@ -579,13 +607,13 @@ static int build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
   }
   bool syringe = c->given[OPT_BAG] && strcmp(c->value[OPT_BAG], "none") == 0;
   if (c->given[OPT_BAG] && c->given[OPT_FINAL_CONC]) {
-    return usage_error(c,
+    return cli_usage_error(c,
                        "--bag and --final-conc contradict each other: give "
                        "a bag volume, or a final concentration",
                        NULL);
   }
   if (c->given[OPT_PREP] && (syringe || c->given[OPT_FINAL_CONC])) {
-    return usage_error(c,
+    return cli_usage_error(c,
                        "--prep (add or replace) goes with a bag, not with "
                        "--bag none or --final-conc",
                        NULL);
@@ -637,17 +665,24 @@ static int build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
   return CLI_EXIT_OK;
 }
 
-int cli_main(int argc, char **argv, bool pump) {
+const char *cli_option_name(int id) {
+  return id >= 0 && id < OPT_COUNT ? opts[id].name : "?";
+}
+
+int cli_main(int argc, char **argv, int program) {
   cli_t c;
   memset(&c, 0, sizeof c);
-  c.prog = pump ? "infuse-rate" : "infuse-dose";
-  c.pump = pump;
+  c.prog = program == CLI_RATE   ? "infuse-rate"
+           : program == CLI_DOSE ? "infuse-dose"
+                                 : "infuse-schedule";
+  c.program = program;
+  bool pump = program == CLI_RATE;
 
   int rc = parse_argv(&c, argc, argv);
   if (rc != 0) {
     return rc;
   }
-  if (c.given[OPT_HELP]) {
+  if (c.given[OPT_HELP] && program != CLI_SCHEDULE) {
     print_help(&c);
     return CLI_EXIT_OK;
   }
@@ -658,6 +693,9 @@ int cli_main(int argc, char **argv, bool pump) {
   if (c.given[OPT_LIST]) {
     return list_protocols(c.given[OPT_JSON]);
   }
+  if (program == CLI_SCHEDULE) {
+    return schedule_main(&c);
+  }
 
   infuse_protocol_t protocol;
   infuse_diag_t d;
@@ -665,7 +703,7 @@ int cli_main(int argc, char **argv, bool pump) {
       c.given[OPT_PROTOCOL] ? c.value[OPT_PROTOCOL] : "ketamine-trd-40";
   rc = infuse_protocol_get(id, &protocol, &d);
   if (rc != INFUSE_OK) {
-    return library_error(&c, rc, &d);
+    return cli_library_error(&c, rc, &d);
   }
   if (pump && protocol.route != INFUSE_ROUTE_IV_INFUSION) {
     fprintf(stderr,
@@ -681,7 +719,7 @@ int cli_main(int argc, char **argv, bool pump) {
   }
   notes_t notes;
   memset(&notes, 0, sizeof notes);
-  rc = build_request(&c, &req, &notes);
+  rc = cli_build_request(&c, &req, &notes);
   if (rc != 0) {
     return rc;
   }
@@ -693,10 +731,12 @@ int cli_main(int argc, char **argv, bool pump) {
   }
   result->struct_size = (uint32_t)sizeof *result;
   rc = pump ? infuse_pump_compute(&req, result, &d)
-            : infuse_dose_compute(&req, result, &d);
+       : protocol.route == INFUSE_ROUTE_ORAL
+           ? infuse_oral_compute(&req, result, &d)
+           : infuse_dose_compute(&req, result, &d);
   if (rc < 0) {
     free(result);
-    return library_error(&c, rc, &d);
+    return cli_library_error(&c, rc, &d);
   }
   int out = emit(&c, result, c.given[OPT_JSON], &notes);
   free(result);

@@ -1,4 +1,4 @@
 /* infuse-rate: the whole pump program from a weight and a protocol. */
 #include "cli.h"
 
-int main(int argc, char **argv) { return cli_main(argc, argv, true); }
+int main(int argc, char **argv) { return cli_main(argc, argv, CLI_RATE); }

@@ -134,7 +134,7 @@ INFUSE_API const char *infuse_version_string(void);
  *   BODY_WEIGHT   g        (accepts kg, g, lb, lbs)
  *   MASS          ug       (accepts g, mg, mcg, ug, µg)
  *   VOLUME        uL       (accepts L, mL, ml, uL, µL)
- *   TIME          s        (accepts h, hr, min, s)
+ *   TIME          s        (accepts d, h, hr, min, s)
  *   DOSE_PER_KG   ug/kg    (accepts mg/kg, mcg/kg, ug/kg, µg/kg)
  *   CONCENTRATION ug/mL    (accepts mg/mL, mg/ml, mcg/mL, ug/mL, µg/mL, g/L, mg/L)
  *   RATE          uL/h     (accepts mL/h, mL/hr, ml/h, uL/h)
@@ -609,6 +609,7 @@ typedef struct infuse_result {
   uint32_t struct_size;                /* set by the caller:
                                           sizeof(infuse_result_t) */
   bool has_pump;                       /* pump fields below are valid */
+  infuse_route_t route;                /* the protocol's route */
   char protocol_id[INFUSE_PROTOCOL_ID_MAX];
   char protocol_version[INFUSE_PROTOCOL_VERSION_MAX];
 
@@ -774,6 +775,435 @@ INFUSE_API INFUSE_NODISCARD int infuse_write_text(const infuse_result_t *result,
 INFUSE_API INFUSE_NODISCARD int infuse_write_json(const infuse_result_t *result,
                                                   char *buf, size_t cap,
                                                   size_t *len);
+
+/* ===========================================================================
+ * Calendar: civil dates as day numbers
+ *
+ * A date is an int32_t count of days since 1970-01-01 (day 0), in the
+ * proleptic Gregorian calendar. No time zone and no clock are involved:
+ * dates are calendar days as a clinic writes them. Accepted range:
+ * 1900-01-01 (INFUSE_DATE_MIN) to 9999-12-31 (INFUSE_DATE_MAX).
+ * ========================================================================= */
+#define INFUSE_DATE_MIN (-25567)  /* 1900-01-01 */
+#define INFUSE_DATE_MAX 2932896   /* 9999-12-31 */
+
+/* The day number of year-month-day. E_RANGE for a date that does not exist
+ * (2025-02-29, month 13, day 0) or is outside the range; nothing written. */
+INFUSE_API INFUSE_NODISCARD int infuse_date_from_ymd(int32_t year,
+                                                     int32_t month,
+                                                     int32_t day,
+                                                     int32_t *out);
+/* Year, month (1-12) and day (1-31) of a day number. E_RANGE outside the
+ * range; E_NULL for a NULL output; nothing written on failure. */
+INFUSE_API INFUSE_NODISCARD int infuse_date_to_ymd(int32_t date, int32_t *year,
+                                                   int32_t *month,
+                                                   int32_t *day);
+/* ISO 8601 weekday: 1 Monday .. 7 Sunday (0 outside the range). */
+INFUSE_API int infuse_date_weekday(int32_t date);
+/* Parse exactly "YYYY-MM-DD" (ISO 8601 calendar date, four-digit year,
+ * nothing before or after). E_SYNTAX for another form, E_RANGE for a date
+ * that does not exist or is out of range. `field` names the input in diag. */
+INFUSE_API INFUSE_NODISCARD int infuse_date_parse(const char *text,
+                                                  const char *field,
+                                                  int32_t *out,
+                                                  infuse_diag_t *diag);
+/* Write "YYYY-MM-DD" and a NUL into buf (at least 11 bytes). Returns 10, or
+ * 0 (writing nothing) for a date out of range or a cap under 11. */
+INFUSE_API size_t infuse_date_format(int32_t date, char *buf, size_t cap);
+/* date plus `months` calendar months; the day is kept, or becomes the last
+ * day of a shorter month (2025-01-31 + 1 month = 2025-02-28). E_RANGE out
+ * of range. */
+INFUSE_API INFUSE_NODISCARD int infuse_date_add_months(int32_t date,
+                                                       int32_t months,
+                                                       int32_t *out);
+
+/* ===========================================================================
+ * Courses: an induction series, then maintenance
+ * ========================================================================= */
+
+typedef enum infuse_maintenance {
+  INFUSE_MAINTENANCE_TAPER = 0,  /* intervals lengthen by the taper steps */
+  INFUSE_MAINTENANCE_WEEKLY = 1, /* every 7 days */
+  INFUSE_MAINTENANCE_NONE = 2    /* induction only */
+} infuse_maintenance_t;
+
+typedef enum infuse_phase {
+  INFUSE_PHASE_INDUCTION = 0,
+  INFUSE_PHASE_MAINTENANCE = 1
+} infuse_phase_t;
+
+/* Clinic days: bit (ISO weekday - 1), Monday = bit 0 .. Sunday = bit 6. */
+#define INFUSE_WEEKDAY_BIT(iso_weekday) (1u << ((unsigned)(iso_weekday) - 1u))
+#define INFUSE_CLINIC_MON_FRI 0x1fu
+
+#define INFUSE_MAX_CLOSED 128     /* closed dates in one course */
+#define INFUSE_MAX_TAPER_STEPS 16
+
+/* One taper step: `count` sessions `interval_days` apart. A count of 0
+ * means "repeat until the horizon" and is allowed only on the last step. */
+typedef struct infuse_taper_step {
+  int32_t interval_days;
+  int32_t count;
+} infuse_taper_step_t;
+
+/*
+ * A course plan's options. Fill with infuse_course_init() (the defaults
+ * below), then set the start date and any changes.
+ *
+ * Rules (all dates are day numbers):
+ *  - Induction: `induction_count` sessions (default 6), `per_week` per week
+ *    (default 3; 2 allowed). With 3 per week the target gaps cycle 2, 2, 3
+ *    days (Mon/Wed/Fri from a Monday); with 2 per week 3, 4 days (Mon/Thu).
+ *    The cycle is aligned with the weekday of the first session (after
+ *    snapping): with 3 per week a Mon or Tue first session starts at 2, 2,
+ *    3, a Wed or Thu at 2, 3, 2, a Fri, Sat or Sun at 3, 2, 2; with 2 per
+ *    week Mon to Wed starts at 3, 4 and Thu to Sun at 4, 3.
+ *  - Maintenance: TAPER walks the taper steps (default 5 d x 2, 7 d x 2,
+ *    10 d x 2, 14 d x 2, 21 d x 2, then every 28 d: from every 5 days to
+ *    every 3-4 weeks within about 5 months, after Pfeiffer et al. 2024);
+ *    WEEKLY is every 7 days; NONE stops after induction. The first
+ *    maintenance gap is the first step's interval, from the last induction
+ *    session.
+ *  - Snapping: a target date that is not a clinic day, or is closed, moves
+ *    to the next day that is both; it never moves earlier, so no interval
+ *    becomes shorter than targeted. Each gap is measured from the previous
+ *    session's actual date. A gap never falls below `min_interval_days`
+ *    (default 2 = 48 h): the target is first raised to it.
+ *  - Horizon: sessions are planned on dates before start + horizon_months
+ *    calendar months (default 12).
+ *  - Errors (nothing written): start outside the date range, no clinic
+ *    day, per_week not 2 or 3 or above the clinic days' capacity under the
+ *    minimum interval (3 per week on Mon/Tue only), counts or intervals out
+ *    of range, a taper step list that is empty or has count 0 before its
+ *    end, a closed date list longer than INFUSE_MAX_CLOSED or with dates out
+ *    of range, more than 366 consecutive days with no allowed day.
+ */
+typedef struct infuse_course_options {
+  uint32_t struct_size;              /* sizeof(infuse_course_options_t) */
+  int32_t start;                     /* first session's target date */
+  int32_t induction_count;           /* 1..12, default 6 */
+  int32_t per_week;                  /* 2 or 3, default 3 */
+  uint32_t clinic_days;              /* weekday bits, default Mon-Fri */
+  int32_t min_interval_days;         /* 1..28, default 2 (48 h) */
+  infuse_maintenance_t maintenance;  /* default TAPER */
+  int32_t n_taper_steps;             /* 1..INFUSE_MAX_TAPER_STEPS */
+  infuse_taper_step_t taper[INFUSE_MAX_TAPER_STEPS];
+  int32_t horizon_months;            /* 1..60, default 12 */
+  int32_t n_closed;                  /* 0..INFUSE_MAX_CLOSED */
+  int32_t closed[INFUSE_MAX_CLOSED]; /* closed dates, any order */
+} infuse_course_options_t;
+
+/* Fill *opt with the defaults above and `start`. E_NULL, or E_RANGE for a
+ * start outside the date range; nothing written on failure. */
+INFUSE_API INFUSE_NODISCARD int infuse_course_init(infuse_course_options_t *opt,
+                                                   int32_t start);
+
+typedef struct infuse_session {
+  int32_t index;                  /* from 1 */
+  int32_t date;                   /* day number */
+  infuse_phase_t phase;
+  int32_t interval_days;          /* from the previous session; 0 first */
+  int32_t target_interval_days;   /* before snapping; 0 first */
+  int32_t moved_days;             /* days snapping added (0: on target) */
+} infuse_session_t;
+
+/* At most this many sessions in any plan (5 years of 2-day gaps fit). */
+#define INFUSE_MAX_SESSIONS 1000
+
+/*
+ * Plan the course into sessions[0 .. *n-1]. On INFUSE_OK *n is the number
+ * of sessions. When cap is too small: INFUSE_E_BUFFER_TOO_SMALL with *n set
+ * to the number needed and sessions untouched (sessions may be NULL when
+ * cap is 0). Other errors write nothing but diag.
+ */
+INFUSE_API INFUSE_NODISCARD int infuse_course_plan(
+    const infuse_course_options_t *opt, infuse_session_t *sessions,
+    size_t cap, size_t *n, infuse_diag_t *diag);
+
+/* "induction" or "maintenance"; "unknown" otherwise; never NULL. */
+INFUSE_API const char *infuse_phase_name(int phase);
+
+/* ---------------------------------------------------------------------------
+ * Course exports into caller buffers (same buffer contract as the result
+ * writers: INFUSE_OK with *len; INFUSE_E_BUFFER_TOO_SMALL with *len the
+ * length needed and buf untouched; E_NULL, E_STRUCT_SIZE, E_INVALID for a
+ * malformed export description).
+ * ------------------------------------------------------------------------- */
+#define INFUSE_COURSE_ID_MAX 64
+
+typedef struct infuse_course_export {
+  uint32_t struct_size;               /* sizeof(infuse_course_export_t) */
+  const infuse_session_t *sessions;   /* from infuse_course_plan */
+  size_t n_sessions;                  /* 1 .. INFUSE_MAX_SESSIONS */
+  const infuse_result_t *result;      /* NULL: dates only; else the dose
+                                         (and pump program) of every session */
+  const char *course_id;              /* [A-Za-z0-9.-]{1,64}; names the
+                                         course in UIDs and resource ids;
+                                         required for ICS and FHIR */
+  const char *uid_domain;             /* ICS UIDs end "@uid_domain"; printable
+                                         ASCII without spaces; NULL:
+                                         "infuse.invalid" */
+  int64_t dtstamp;                    /* ICS DTSTAMP and FHIR authoredOn: the
+                                         caller's clock, seconds since
+                                         1970-01-01T00:00:00Z (the library
+                                         reads no clock) */
+  const char *patient_reference;      /* FHIR subject, e.g. "Patient/123";
+                                         required for FHIR */
+} infuse_course_export_t;
+
+/* One JSON object: {"sessions": [...], "summary": {...}}; each session has
+ * index, date, phase, interval_days (null for the first),
+ * target_interval_days, moved_days and, with a result, dose_mg and for a
+ * pump program rate_ml_per_h and vtbi_ml (docs/json.md). */
+INFUSE_API INFUSE_NODISCARD int infuse_course_write_json(
+    const infuse_course_export_t *x, char *buf, size_t cap, size_t *len);
+/* RFC 4180 CSV with a header line and CRLF line ends: index, date, phase,
+ * interval_days, target_interval_days, moved_days, dose_mg, rate_ml_per_h,
+ * vtbi_ml (the last three empty without a result). */
+INFUSE_API INFUSE_NODISCARD int infuse_course_write_csv(
+    const infuse_course_export_t *x, char *buf, size_t cap, size_t *len);
+
+/* iCalendar (RFC 5545): one VCALENDAR with one all-day VEVENT per session
+ * (DTSTART;VALUE=DATE, so no time zone is involved), UID
+ * "<course_id>-<index>@<uid_domain>", DTSTAMP from x->dtstamp (UTC), a
+ * SUMMARY and a DESCRIPTION holding the dose and rate when a result is
+ * given; CRLF line ends, lines folded at 75 octets without splitting a
+ * UTF-8 sequence, TEXT values escaped. See docs/exports.md. */
+INFUSE_API INFUSE_NODISCARD int infuse_course_write_ics(
+    const infuse_course_export_t *x, char *buf, size_t cap, size_t *len);
+/* FHIR R4 JSON: one Bundle (type "collection") with one MedicationRequest
+ * per run of sessions (the induction; then each stretch of maintenance
+ * sessions with one target interval): status "draft", intent "order",
+ * ketamine (RxNorm 6130), subject x->patient_reference, authoredOn
+ * x->dtstamp (UTC), groupIdentifier x->course_id, and one dosageInstruction:
+ * timing (every session date in event; repeat with boundsPeriod, count,
+ * frequency/period/periodUnit from the target intervals and, for a pump
+ * program, the duration), route intravenous (SNOMED CT 47625008), and with a
+ * result doseAndRate in UCUM mg and mL/h. Entries have fullUrl
+ * "urn:uuid:<id>", id a name-based UUID (version 5). Besides the shared
+ * errors: E_NULL without course_id or patient_reference; E_INVALID for a
+ * dtstamp outside 1900-01-01T00:00:00Z..9999-12-31T23:59:59Z, a result whose
+ * verdict is not INFUSE_VERDICT_OK (a stopped dose is no order), or a result
+ * of an oral protocol (the requests are IV). See docs/exports.md. */
+INFUSE_API INFUSE_NODISCARD int infuse_course_write_fhir(
+    const infuse_course_export_t *x, char *buf, size_t cap, size_t *len);
+
+/* ===========================================================================
+ * Oral regimen
+ * ========================================================================= */
+
+/* For a protocol with route ORAL: the dose as infuse_dose_compute, then the
+ * volume of the oral solution (vial_ug_per_ml is its strength) rounded to
+ * volume_step_ul with the protocol's volume_rounding, the delivered dose and
+ * its deviation (drug_volume_ul, delivered_dose_ng, dose_deviation_ppm; the
+ * deviation and dose checks as for a pump program). has_pump stays false.
+ * E_INVALID for an infusion protocol; otherwise returns like
+ * infuse_dose_compute. */
+INFUSE_API INFUSE_NODISCARD int infuse_oral_compute(const infuse_request_t *req,
+                                                    infuse_result_t *result,
+                                                    infuse_diag_t *diag);
+
+/* ===========================================================================
+ * Response-guided review (decision support: findings advise, they never
+ * change a plan)
+ * ========================================================================= */
+typedef enum infuse_scale {
+  INFUSE_SCALE_MADRS = 0, /* 0..60 */
+  INFUSE_SCALE_PHQ9 = 1   /* 0..27 */
+} infuse_scale_t;
+
+typedef struct infuse_review_options {
+  uint32_t struct_size;     /* sizeof(infuse_review_options_t) */
+  infuse_scale_t scale;
+  int32_t improvement_pct;  /* reduction from baseline; default 20 */
+  int32_t partial_pct;      /* default 30 */
+  int32_t response_pct;     /* default 50 */
+  int32_t remission_max;    /* score at or below; default MADRS 10, PHQ-9 5 */
+} infuse_review_options_t;
+
+/* Defaults for the scale (sources in docs/clinical.md). E_NULL, E_INVALID
+ * for an unknown scale; nothing written on failure. */
+INFUSE_API INFUSE_NODISCARD int infuse_review_init(
+    infuse_review_options_t *opt, infuse_scale_t scale);
+
+#define INFUSE_REVIEW_FINDING_MAP(X)                                           \
+  X(NO_RESPONSE_AFTER_3, 1, "no_response_after_3")                             \
+  X(NO_IMPROVEMENT_AFTER_4, 2, "no_improvement_after_4")                       \
+  X(THREE_NON_IMPROVEMENTS, 3, "three_non_improvements")                       \
+  X(RESPONSE_AT_1, 4, "response_at_1")
+
+typedef enum infuse_review_code {
+  INFUSE_REVIEW_NONE = 0,
+#define INFUSE__REVIEW_ENUM(name, value, text) INFUSE_REVIEW_##name = value,
+  INFUSE_REVIEW_FINDING_MAP(INFUSE__REVIEW_ENUM)
+#undef INFUSE__REVIEW_ENUM
+  INFUSE__REVIEW_FORCE_INT = 0x7fffffff
+} infuse_review_code_t;
+
+#define INFUSE_MAX_SCORES 64
+
+typedef struct infuse_review_point {
+  int32_t infusion;          /* 1-based */
+  int32_t score;
+  int32_t reduction_permille;/* (baseline - score) x 1000 / baseline,
+                                nearest; negative when worse */
+  bool improved;             /* reduction >= improvement_pct (exact) */
+  bool partial;              /* reduction >= partial_pct */
+  bool response;             /* reduction >= response_pct */
+  bool remission;            /* score <= remission_max */
+} infuse_review_point_t;
+
+typedef struct infuse_review_finding {
+  infuse_review_code_t code;
+  int32_t infusion;          /* the infusion the finding is made at */
+} infuse_review_finding_t;
+
+typedef struct infuse_review {
+  uint32_t struct_size;      /* set by the caller */
+  infuse_scale_t scale;
+  int32_t baseline;
+  int32_t n_points;
+  infuse_review_point_t points[INFUSE_MAX_SCORES];
+  int32_t first_response;    /* infusion number, 0 if none */
+  int32_t first_remission;   /* infusion number, 0 if none */
+  int32_t n_findings;
+  infuse_review_finding_t findings[8];
+} infuse_review_t;
+
+/* Evaluate scores[i], the score after infusion i + 1, against the baseline
+ * (before the first infusion). n_scores may be 0 (scores may then be NULL).
+ * Findings are ordered by infusion, then code, each at most once;
+ * THREE_NON_IMPROVEMENTS is not reported once a response has been seen.
+ * Unused points and findings are zero. Errors (nothing written): E_NULL,
+ * E_STRUCT_SIZE, E_RANGE (a score or baseline outside the scale, baseline
+ * 0, more than INFUSE_MAX_SCORES scores), E_INVALID (options outside
+ * 1 <= improvement <= partial <= response <= 100, remission_max outside
+ * the scale). */
+INFUSE_API INFUSE_NODISCARD int infuse_review_evaluate(
+    const infuse_review_options_t *opt, int32_t baseline,
+    const int32_t *scores, size_t n_scores, infuse_review_t *out,
+    infuse_diag_t *diag);
+/* "no_response_after_3" ...; "unknown" otherwise; never NULL. */
+INFUSE_API const char *infuse_review_finding_name(int code);
+/* One sentence with its source, starting "Infusion N: "; "" for NULL;
+ * like infuse_format for the buffer. */
+INFUSE_API size_t infuse_review_finding_message(
+    const infuse_review_finding_t *finding, char *buf, size_t cap);
+
+/* ===========================================================================
+ * Exposure ledger: infusions and drug over any rolling 12 months
+ * ========================================================================= */
+typedef struct infuse_exposure_event {
+  int32_t date;     /* day number */
+  int64_t dose_ng;  /* > 0 */
+} infuse_exposure_event_t;
+
+typedef struct infuse_exposure_options {
+  uint32_t struct_size;      /* sizeof(infuse_exposure_options_t) */
+  int32_t alert_infusions;   /* alert above this many in 12 months; 0 off */
+  int64_t alert_dose_ug;     /* alert above this much in 12 months; 0 off */
+} infuse_exposure_options_t;
+
+/* Site defaults (UNVERIFIED, see docs/clinical.md). E_NULL. */
+INFUSE_API INFUSE_NODISCARD int infuse_exposure_init(
+    infuse_exposure_options_t *opt);
+
+typedef struct infuse_exposure {
+  uint32_t struct_size;          /* set by the caller */
+  int32_t total_infusions;
+  int64_t total_dose_ng;
+  int32_t peak_infusions;        /* most infusions in any window
+                                    [d, d + 12 months) */
+  int32_t peak_infusions_start;  /* that window's first day */
+  int64_t peak_dose_ng;          /* most drug in any such window */
+  int32_t peak_dose_start;
+  bool alert_infusions;          /* peak_infusions > alert_infusions */
+  bool alert_dose;               /* peak_dose_ng > 1000 x alert_dose_ug */
+} infuse_exposure_t;
+
+/* Events in date order (equal dates allowed); events may be NULL when n is
+ * 0 (the peak starts are then 0). On a tie the earliest window wins; a
+ * window that would end after 9999-12-31 has no end. Errors (nothing
+ * written): E_NULL, E_STRUCT_SIZE, E_INVALID (out of order), E_RANGE (a
+ * date out of range, a dose <= 0 or above INFUSE_MAX_DOSE_UG x 1000, more
+ * than INFUSE_MAX_SESSIONS events, alert_infusions outside 0..1000 or
+ * alert_dose_ug outside 0..1e12). */
+INFUSE_API INFUSE_NODISCARD int infuse_exposure_evaluate(
+    const infuse_exposure_event_t *events, size_t n,
+    const infuse_exposure_options_t *opt, infuse_exposure_t *out,
+    infuse_diag_t *diag);
+
+/* ===========================================================================
+ * Selection screen (decision support: findings, never a verdict)
+ * ========================================================================= */
+typedef struct infuse_screen_input {
+  uint32_t struct_size;          /* sizeof(infuse_screen_input_t) */
+  int32_t failed_trials;         /* adequate antidepressant trials failed;
+                                    -1 unknown */
+  int32_t psychotic_symptoms;    /* 1 yes, 0 no, -1 unknown */
+  int32_t substance_misuse;      /* 1 yes, 0 no, -1 unknown */
+  int32_t unstable_medical;      /* 1 yes, 0 no, -1 unknown */
+  int32_t systolic_mmhg;         /* pre-infusion; 0 not measured */
+  int32_t diastolic_mmhg;        /* 0 not measured */
+  int32_t heart_rate_bpm;        /* 0 not measured */
+} infuse_screen_input_t;
+
+typedef struct infuse_screen_thresholds {
+  uint32_t struct_size;          /* sizeof(infuse_screen_thresholds_t) */
+  int32_t min_failed_trials;     /* default 2 (TRD); 0..50 */
+  int32_t max_systolic_mmhg;     /* site; UNVERIFIED default */
+  int32_t max_diastolic_mmhg;    /* site; UNVERIFIED default */
+  int32_t max_heart_rate_bpm;    /* site; UNVERIFIED default */
+} infuse_screen_thresholds_t;
+
+/* Site defaults (UNVERIFIED, see docs/clinical.md). E_NULL. */
+INFUSE_API INFUSE_NODISCARD int infuse_screen_init(
+    infuse_screen_thresholds_t *thresholds);
+
+#define INFUSE_SCREEN_FINDING_MAP(X)                                           \
+  X(TRD_NOT_MET, 1, "trd_not_met")                                             \
+  X(PSYCHOTIC_SYMPTOMS, 2, "psychotic_symptoms")                               \
+  X(SUBSTANCE_MISUSE, 3, "substance_misuse")                                   \
+  X(UNSTABLE_MEDICAL, 4, "unstable_medical")                                   \
+  X(SYSTOLIC_HIGH, 5, "systolic_high")                                         \
+  X(DIASTOLIC_HIGH, 6, "diastolic_high")                                       \
+  X(HEART_RATE_HIGH, 7, "heart_rate_high")                                     \
+  X(NOT_ASSESSED, 8, "not_assessed")
+
+typedef enum infuse_screen_code {
+  INFUSE_SCREEN_NONE = 0,
+#define INFUSE__SCREEN_ENUM(name, value, text) INFUSE_SCREEN_##name = value,
+  INFUSE_SCREEN_FINDING_MAP(INFUSE__SCREEN_ENUM)
+#undef INFUSE__SCREEN_ENUM
+  INFUSE__SCREEN_FORCE_INT = 0x7fffffff
+} infuse_screen_code_t;
+
+typedef struct infuse_screen_finding {
+  infuse_screen_code_t code;
+  int32_t value;   /* the value found (trials, mmHg, bpm; 0 for yes/no) */
+  int32_t limit;   /* the threshold (0 for yes/no) */
+} infuse_screen_finding_t;
+
+typedef struct infuse_screen {
+  uint32_t struct_size;          /* set by the caller */
+  int32_t n_findings;
+  infuse_screen_finding_t findings[12];
+} infuse_screen_t;
+
+/* A threshold of 0 turns its check off. Findings come in code order;
+ * NOT_ASSESSED's value is how many of the 7 items are unknown (-1) or not
+ * measured (0).
+ * Errors (nothing written): E_NULL, E_STRUCT_SIZE, E_RANGE (trials < -1 or
+ * > 50, flags not -1/0/1, blood pressure outside 0 or 40..300, heart rate
+ * outside 0 or 20..250, thresholds outside the same ranges). */
+INFUSE_API INFUSE_NODISCARD int infuse_screen_evaluate(
+    const infuse_screen_input_t *in, const infuse_screen_thresholds_t *t,
+    infuse_screen_t *out, infuse_diag_t *diag);
+/* "trd_not_met" ...; "unknown" otherwise; never NULL. */
+INFUSE_API const char *infuse_screen_finding_name(int code);
+/* One sentence, with its source where there is one. */
+INFUSE_API size_t infuse_screen_finding_message(
+    const infuse_screen_finding_t *finding, char *buf, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,9 @@
 
 #include <string.h>
 
+/* What a computation covers. */
+typedef enum mode { MODE_DOSE, MODE_PUMP, MODE_ORAL } mode_t_;
+
 /* ---- trail ----------------------------------------------------------------
  */
 
@@ -269,7 +272,7 @@ static void conversion_step(infuse_result_t *r, const infuse_quantity_t *e) {
   set_rounding(s, INFUSE_ROUND_NEAREST, 1);
 }
 
-static int validate_request(const infuse_request_t *q, bool pump,
+static int validate_request(const infuse_request_t *q, mode_t_ mode,
                             infuse_diag_t *diag) {
   const infuse_protocol_t *p = q->protocol;
   if (p == NULL) {
@@ -277,7 +280,13 @@ static int validate_request(const infuse_request_t *q, bool pump,
                         "the request names no protocol", NULL, NULL);
   }
   INFUSE__TRY(infuse_protocol_validate(p, diag));
-  if (pump && p->route != INFUSE_ROUTE_IV_INFUSION) {
+  if (mode == MODE_ORAL && p->route != INFUSE_ROUTE_ORAL) {
+    return infuse__fail(diag, INFUSE_E_INVALID, "protocol", p->id,
+                        "this protocol is an infusion, not an oral regimen; "
+                        "use the pump program",
+                        NULL, NULL);
+  }
+  if (mode == MODE_PUMP && p->route != INFUSE_ROUTE_IV_INFUSION) {
     return infuse__fail(diag, INFUSE_E_NOT_INFUSION, "protocol", p->id,
                         "this protocol is not an infusion; it has a dose but "
                         "no pump program",
@@ -353,17 +362,22 @@ static int validate_request(const infuse_request_t *q, bool pump,
                             INFUSE_DIM_BODY_WEIGHT, q->weight_g));
   INFUSE__TRY(check_entered(diag, "height_entered", &q->height_entered,
                             INFUSE_DIM_LENGTH, q->height_mm));
-  if (!pump) {
+  if (mode == MODE_DOSE) {
     return INFUSE_OK;
   }
-  INFUSE__TRY(infuse__check_positive(diag, "duration_s", q->duration_s,
-                                     INFUSE_MAX_DURATION_S, INFUSE_UNIT_S));
+  if (mode == MODE_PUMP) {
+    INFUSE__TRY(infuse__check_positive(diag, "duration_s", q->duration_s,
+                                       INFUSE_MAX_DURATION_S, INFUSE_UNIT_S));
+  }
   INFUSE__TRY(infuse__check_positive(diag, "vial_ug_per_ml", q->vial_ug_per_ml,
                                      INFUSE_MAX_CONC_UG_PER_ML,
                                      INFUSE_UNIT_UG_PER_ML));
   INFUSE__TRY(infuse__check_positive(diag, "volume_step_ul", q->volume_step_ul,
                                      INFUSE_MAX_VOLUME_STEP_UL,
                                      INFUSE_UNIT_UL));
+  if (mode == MODE_ORAL) {
+    return INFUSE_OK;
+  }
   INFUSE__TRY(infuse__check_positive(
       diag, "rate_step_ul_per_h", q->rate_step_ul_per_h,
       INFUSE_MAX_RATE_STEP_UL_PER_H, INFUSE_UNIT_UL_PER_H));
@@ -515,18 +529,17 @@ static void weight_findings(ctx_t *c, const infuse_request_t *q) {
 /* ---- pump program ---------------------------------------------------------
  */
 
-static int compute_pump(ctx_t *c, const infuse_request_t *q) {
+/* Draw-up (or oral) volume from the vial or solution, the delivered dose,
+ * its deviation, and the dose limits on both doses. */
+static int compute_draw(ctx_t *c, const infuse_request_t *q) {
   infuse_result_t *r = &c->r;
   const infuse_protocol_t *p = c->p;
   infuse_step_t *s;
   int64_t vial = q->vial_ug_per_ml;
   int64_t vstep = q->volume_step_ul;
 
-  r->prep = q->prep;
   r->vial_ug_per_ml = vial;
   r->volume_step_ul = vstep;
-  r->duration_s = q->duration_s;
-  r->rate_step_ul_per_h = q->rate_step_ul_per_h;
 
   /* draw-up volume: ng / (ug/mL) = uL */
   int64_t draw;
@@ -564,8 +577,6 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
   r->dose_deviation_ppm = dev;
 
   INFUSE__TRY(check_dose_limits(c, delivered));
-  check_scalar(c, &p->duration, INFUSE_FINDING_DURATION_HARD_LOW,
-               INFUSE_ACK_DURATION, q->duration_s, INFUSE_UNIT_S);
   if (p->max_deviation_ppm != 0 && dev_mag > p->max_deviation_ppm) {
     add_finding(c, INFUSE_FINDING_DOSE_DEVIATION, INFUSE_SEVERITY_SOFT,
                 INFUSE_UNIT_PPM, dev, p->max_deviation_ppm,
@@ -574,6 +585,26 @@ static int compute_pump(ctx_t *c, const infuse_request_t *q) {
   if (draw == 0) {
     add_finding(c, INFUSE_FINDING_DRAW_VOLUME_ZERO, INFUSE_SEVERITY_HARD,
                 INFUSE_UNIT_UL, draw, vstep, 0);
+  }
+  return INFUSE_OK;
+}
+
+static int compute_pump(ctx_t *c, const infuse_request_t *q) {
+  infuse_result_t *r = &c->r;
+  const infuse_protocol_t *p = c->p;
+  infuse_step_t *s;
+  int64_t vial = q->vial_ug_per_ml;
+  int64_t vstep = q->volume_step_ul;
+
+  r->prep = q->prep;
+  r->duration_s = q->duration_s;
+  r->rate_step_ul_per_h = q->rate_step_ul_per_h;
+  INFUSE__TRY(compute_draw(c, q));
+  check_scalar(c, &p->duration, INFUSE_FINDING_DURATION_HARD_LOW,
+               INFUSE_ACK_DURATION, q->duration_s, INFUSE_UNIT_S);
+  int64_t draw = r->drug_volume_ul;
+  int64_t delivered = r->delivered_dose_ng;
+  if (draw == 0) {
     return INFUSE_OK;
   }
 
@@ -780,7 +811,7 @@ static int finish(ctx_t *c, infuse_result_t *out) {
 }
 
 static int compute(const infuse_request_t *q, infuse_result_t *out,
-                   infuse_diag_t *diag, bool pump) {
+                   infuse_diag_t *diag, mode_t_ mode) {
   if (q == NULL || out == NULL) {
     return infuse__fail(diag, INFUSE_E_NULL, q == NULL ? "request" : "result",
                         "", "a required pointer is NULL", NULL, NULL);
@@ -797,45 +828,54 @@ static int compute(const infuse_request_t *q, infuse_result_t *out,
                           "is not sizeof(infuse_result_t) of this library",
                           NULL, NULL);
   }
-  INFUSE__TRY(validate_request(q, pump, diag));
+  INFUSE__TRY(validate_request(q, mode, diag));
 
   ctx_t c;
   memset(&c.r, 0, sizeof c.r);
   c.p = q->protocol;
   c.ack = q->acknowledge;
   c.r.struct_size = (uint32_t)sizeof(infuse_result_t);
+  c.r.route = c.p->route;
   memcpy(c.r.protocol_id, c.p->id, sizeof c.r.protocol_id);
   memcpy(c.r.protocol_version, c.p->version, sizeof c.r.protocol_version);
 
   INFUSE__TRY(compute_dose(&c, q, diag));
   weight_findings(&c, q);
-  if (pump) {
+  int rc;
+  switch (mode) {
+  case MODE_PUMP:
     c.r.has_pump = true;
-    int rc = compute_pump(&c, q);
-    if (rc != INFUSE_OK) {
-      return infuse__fail(diag, rc, "request", "",
-                          "the numbers are too large to compute exactly", NULL,
-                          NULL);
-    }
-  } else {
-    int rc = check_dose_limits(&c, -1);
-    if (rc != INFUSE_OK) {
-      return infuse__fail(diag, rc, "request", "",
-                          "the numbers are too large to compute exactly", NULL,
-                          NULL);
-    }
+    rc = compute_pump(&c, q);
+    break;
+  case MODE_ORAL:
+    rc = compute_draw(&c, q);
+    break;
+  case MODE_DOSE:
+  default:
+    rc = check_dose_limits(&c, -1);
+    break;
+  }
+  if (rc != INFUSE_OK) {
+    return infuse__fail(diag, rc, "request", "",
+                        "the numbers are too large to compute exactly", NULL,
+                        NULL);
   }
   return finish(&c, out);
 }
 
 int infuse_dose_compute(const infuse_request_t *req, infuse_result_t *result,
                         infuse_diag_t *diag) {
-  return compute(req, result, diag, false);
+  return compute(req, result, diag, MODE_DOSE);
 }
 
 int infuse_pump_compute(const infuse_request_t *req, infuse_result_t *result,
                         infuse_diag_t *diag) {
-  return compute(req, result, diag, true);
+  return compute(req, result, diag, MODE_PUMP);
+}
+
+int infuse_oral_compute(const infuse_request_t *req, infuse_result_t *result,
+                        infuse_diag_t *diag) {
+  return compute(req, result, diag, MODE_ORAL);
 }
 
 int infuse_request_init(infuse_request_t *req,

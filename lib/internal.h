@@ -75,6 +75,25 @@ int infuse__check_positive(infuse_diag_t *diag, const char *field, int64_t v,
     }                                                                          \
   } while (0)
 
+/* Check a course export description: struct size, sessions (1 ..
+ * INFUSE_MAX_SESSIONS, dates in range, indexes 1..n, phases known), the
+ * result's struct size when given, course_id ([A-Za-z0-9.-]{1,64}) when
+ * need_id, uid_domain (printable ASCII without spaces, or NULL), and
+ * patient_reference (printable ASCII without spaces or quotes, 1..128
+ * bytes) when need_patient. INFUSE_OK, E_NULL, E_STRUCT_SIZE or
+ * E_INVALID. */
+int infuse__export_check(const infuse_course_export_t *x, bool need_id,
+                         bool need_patient);
+
+/* The two-pass buffer contract shared by every writer: render once to
+ * measure, then, if it fits, once to write. */
+typedef void (*infuse__render_fn)(infuse__sb_t *sb, const void *what);
+int infuse__write_twice(infuse__render_fn render, const void *what, char *buf,
+                        size_t cap, size_t *len);
+
+/* Append a JSON string literal with escaping. */
+void infuse__json_string(infuse__sb_t *sb, const char *s);
+
 /* Names of enums used by writers. */
 const char *infuse__prep_name(int prep);
 const char *infuse__basis_name(int basis);

@@ -41,6 +41,7 @@ static const unit_def_t units[] = {
     {MICRO "L", INFUSE_DIM_VOLUME, 1u, 1u, false},
     {MU "L", INFUSE_DIM_VOLUME, 1u, 1u, false},
     /* time, s */
+    {"d", INFUSE_DIM_TIME, 86400u, 1u, false},
     {"h", INFUSE_DIM_TIME, 3600u, 1u, false},
     {"hr", INFUSE_DIM_TIME, 3600u, 1u, false},
     {"min", INFUSE_DIM_TIME, 60u, 1u, false},
@@ -82,7 +83,7 @@ static const char *accepted_units(infuse_dim_t dim) {
   case INFUSE_DIM_VOLUME:
     return "mL, L or uL";
   case INFUSE_DIM_TIME:
-    return "min, h or s";
+    return "min, h, s or d";
   case INFUSE_DIM_DOSE_PER_KG:
     return "mg/kg, mcg/kg or ug/kg";
   case INFUSE_DIM_CONCENTRATION:

@@ -398,6 +398,18 @@ static void render_text(infuse__sb_t *sb, const infuse_result_t *r) {
     }
   }
 
+  if (r->route == INFUSE_ROUTE_ORAL && r->vial_ug_per_ml != 0) {
+    infuse__sb_puts(sb, "\nOral solution\n");
+    line(sb, "strength", r->vial_ug_per_ml, INFUSE_UNIT_UG_PER_ML);
+    infuse__sb_putc(sb, '\n');
+    line(sb, "measure", r->drug_volume_ul, INFUSE_UNIT_UL);
+    infuse__sb_putc(sb, '\n');
+    line(sb, "delivered dose", r->delivered_dose_ng, INFUSE_UNIT_NG);
+    infuse__sb_puts(sb, " (deviation ");
+    infuse__put_quantity(sb, r->dose_deviation_ppm, INFUSE_UNIT_PPM);
+    infuse__sb_puts(sb, ")\n");
+  }
+
   infuse__sb_puts(sb, "\nVerdict   ");
   switch (r->verdict) {
   case INFUSE_VERDICT_OK:
@@ -451,7 +463,7 @@ static void render_text(infuse__sb_t *sb, const infuse_result_t *r) {
 /* ---- JSON -----------------------------------------------------------------
  */
 
-static void json_string(infuse__sb_t *sb, const char *s) {
+void infuse__json_string(infuse__sb_t *sb, const char *s) {
   static const char hex[] = "0123456789abcdef";
   infuse__sb_putc(sb, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p != 0; p++) {
@@ -510,7 +522,7 @@ static void json_key(infuse__sb_t *sb, const char *key, obj_t *o) {
     infuse__sb_puts(sb, o->first ? "\n  " : ",\n  ");
   }
   o->first = false;
-  json_string(sb, key);
+  infuse__json_string(sb, key);
   infuse__sb_puts(sb, ": ");
 }
 
@@ -533,14 +545,14 @@ static void json_num_or_null(infuse__sb_t *sb, const char *key, obj_t *first,
 static void json_str(infuse__sb_t *sb, const char *key, obj_t *first,
                      const char *value) {
   json_key(sb, key, first);
-  json_string(sb, value);
+  infuse__json_string(sb, value);
 }
 
 /* Render into a small local buffer, then emit as a JSON string. */
 #define JSON_TMP 512
 
 static void json_text_value(infuse__sb_t *sb, const char *tmp) {
-  json_string(sb, tmp);
+  infuse__json_string(sb, tmp);
 }
 
 static void render_json(infuse__sb_t *sb, const infuse_result_t *r) {
@@ -593,6 +605,17 @@ static void render_json(infuse__sb_t *sb, const infuse_result_t *r) {
     json_num(sb, "vtbi_ml", first, r->vtbi_ul, INFUSE_UNIT_UL, 3);
     json_num(sb, "dose_rate_mg_per_kg_per_h", first,
              r->dose_rate_ng_per_kg_per_h, INFUSE_UNIT_NG_PER_KG_PER_H, 6);
+  }
+  if (r->route == INFUSE_ROUTE_ORAL && r->vial_ug_per_ml != 0) {
+    json_num(sb, "solution_mg_per_ml", first, r->vial_ug_per_ml,
+             INFUSE_UNIT_UG_PER_ML, 3);
+    json_num(sb, "volume_step_ml", first, r->volume_step_ul, INFUSE_UNIT_UL,
+             3);
+    json_num(sb, "volume_ml", first, r->drug_volume_ul, INFUSE_UNIT_UL, 3);
+    json_num(sb, "delivered_dose_mg", first, r->delivered_dose_ng,
+             INFUSE_UNIT_NG, 6);
+    json_num(sb, "dose_deviation_percent", first, r->dose_deviation_ppm,
+             INFUSE_UNIT_PPM, 4);
   }
   json_str(sb, "verdict", first, infuse_verdict_name((int)r->verdict));
 
@@ -650,12 +673,12 @@ static void render_json(infuse__sb_t *sb, const infuse_result_t *r) {
     json_key(sb, "rounding", ff);
     if (s->round_step > 0) {
       infuse__sb_puts(sb, "{\"mode\": ");
-      json_string(sb, infuse_rounding_name((int)s->rounding));
+      infuse__json_string(sb, infuse_rounding_name((int)s->rounding));
       infuse__sb_puts(sb, ", \"step\": ");
       infuse__sb_init(&t, tmp, sizeof tmp);
       put_step_size(&t, s);
       infuse__sb_finish(&t);
-      json_string(sb, tmp);
+      infuse__json_string(sb, tmp);
       infuse__sb_putc(sb, '}');
     } else {
       infuse__sb_puts(sb, "null");
