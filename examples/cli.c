@@ -88,6 +88,17 @@ static const char *option_of_field(const char *field) {
       {"rate_step_ul_per_h", "--rate-step"},
       {"prep", "--prep"},
       {"protocol", "--protocol"},
+      {"course.start", "--start"},
+      {"course.induction_count", "--induction"},
+      {"course.per_week", "--per-week"},
+      {"course.min_interval_days", "--min-interval"},
+      {"course.horizon_months", "--months"},
+      {"course.clinic_days", "--clinic-days"},
+      {"course.closed", "--closed"},
+      {"course.n_closed", "--closed"},
+      {"course.n_taper_steps", "--taper"},
+      {"course.taper.interval_days", "--taper"},
+      {"course.taper.count", "--taper"},
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
     if (strcmp(map[i].field, field) == 0) {
@@ -374,7 +385,6 @@ static int acknowledgements(const cli_t *c, uint32_t *ack) {
 
 /* ---- input notes (conversions that rounded) ------------------------------ */
 
-
 static void note_rounding(notes_t *notes, const char *option,
                           const infuse_quantity_t *q) {
   if (!q->rounded || notes->n >= 4) {
@@ -486,7 +496,8 @@ int cli_build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
   infuse_quantity_t q;
   int rc;
   if (!c->given[OPT_WEIGHT]) {
-    return cli_usage_error(c, "--weight is required (e.g. --weight 70kg)", NULL);
+    return cli_usage_error(c, "--weight is required (e.g. --weight 70kg)",
+                           NULL);
   }
   if ((rc = quantity(c, OPT_WEIGHT, INFUSE_DIM_BIT(INFUSE_DIM_BODY_WEIGHT),
                      &q)) != 0) {
@@ -538,10 +549,11 @@ int cli_build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
   }
   if (req->weight_basis != INFUSE_WEIGHT_ACTUAL &&
       (!c->given[OPT_HEIGHT] || !c->given[OPT_SEX])) {
-    return cli_usage_error(c,
-                       "--weight-basis ideal and adjusted need both --height "
-                       "and --sex",
-                       NULL);
+    return cli_usage_error(
+        c,
+        "--weight-basis ideal and adjusted need both --height "
+        "and --sex",
+        NULL);
   }
   if (c->given[OPT_ACKNOWLEDGE]) {
     if ((rc = acknowledgements(c, &req->acknowledge)) != 0) {
@@ -552,7 +564,7 @@ int cli_build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
   if (c->given[OPT_STRENGTH] && !oral) {
     return cli_usage_error(c,
                            "--strength is the strength of an oral solution; "
-                           "this protocol is an infusion (use --vial)",
+                           "this protocol is an infusion",
                            NULL);
   }
   if (oral) {
@@ -608,15 +620,15 @@ int cli_build_request(cli_t *c, infuse_request_t *req, notes_t *notes) {
   bool syringe = c->given[OPT_BAG] && strcmp(c->value[OPT_BAG], "none") == 0;
   if (c->given[OPT_BAG] && c->given[OPT_FINAL_CONC]) {
     return cli_usage_error(c,
-                       "--bag and --final-conc contradict each other: give "
-                       "a bag volume, or a final concentration",
-                       NULL);
+                           "--bag and --final-conc contradict each other: give "
+                           "a bag volume, or a final concentration",
+                           NULL);
   }
   if (c->given[OPT_PREP] && (syringe || c->given[OPT_FINAL_CONC])) {
     return cli_usage_error(c,
-                       "--prep (add or replace) goes with a bag, not with "
-                       "--bag none or --final-conc",
-                       NULL);
+                           "--prep (add or replace) goes with a bag, not with "
+                           "--bag none or --final-conc",
+                           NULL);
   }
   if (c->given[OPT_BAG]) {
     if (syringe) {
@@ -682,7 +694,10 @@ int cli_main(int argc, char **argv, int program) {
   if (rc != 0) {
     return rc;
   }
-  if (c.given[OPT_HELP] && program != CLI_SCHEDULE) {
+  if (c.given[OPT_HELP] && program == CLI_SCHEDULE) {
+    return schedule_main(&c); /* prints its own help */
+  }
+  if (c.given[OPT_HELP]) {
     print_help(&c);
     return CLI_EXIT_OK;
   }

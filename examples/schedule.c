@@ -45,7 +45,8 @@ static void print_help(void) {
       "Response-guided review (optional):\n"
       "  --scale S           madrs (default) or phq9\n"
       "  --baseline N        score before the first infusion\n"
-      "  --scores LIST       scores after infusions 1, 2, ..., e.g. 30,24,18\n\n"
+      "  --scores LIST       scores after infusions 1, 2, ..., e.g. "
+      "30,24,18\n\n"
       "Output (one of; default a table):\n"
       "  --json              one JSON object\n"
       "  --csv               RFC 4180 CSV\n"
@@ -55,7 +56,8 @@ static void print_help(void) {
       "                      --course-id and --patient (e.g. Patient/123)\n"
       "  --course-id ID      names the course in UIDs and resource ids\n"
       "                      (letters, digits, '-', '.'; up to 64)\n"
-      "  --uid-domain D      iCalendar UIDs end in @D (default infuse.invalid)\n"
+      "  --uid-domain D      iCalendar UIDs end in @D (default "
+      "infuse.invalid)\n"
       "  --dtstamp T         timestamp of the export, YYYY-MM-DDTHH:MM:SSZ\n"
       "                      (default: now)\n"
       "  --list-protocols, --help, --version\n\n"
@@ -188,8 +190,7 @@ static int closed_dates(const cli_t *c, infuse_course_options_t *o) {
 }
 
 /* A time that is a whole number of days (48h, 2d). */
-static int whole_days(const cli_t *c, int id, const char *text,
-                      int32_t *out) {
+static int whole_days(const cli_t *c, int id, const char *text, int32_t *out) {
   infuse_quantity_t q;
   infuse_diag_t d;
   char field[40];
@@ -202,7 +203,7 @@ static int whole_days(const cli_t *c, int id, const char *text,
   if (q.value % 86400 != 0 || q.value / 86400 > 365) {
     fprintf(stderr,
             "%s: error: --%s: '%s' is not accepted; accepted: a whole number "
-            "of days up to 365 (48h, 2d, 7d)\n",
+            "of days (48h, 2d, 7d)\n",
             c->prog, cli_option_name(id), text);
     return CLI_EXIT_USAGE;
   }
@@ -228,8 +229,8 @@ static int taper_steps(const cli_t *c, infuse_course_options_t *o) {
     int32_t count = 0;
     if (colon != NULL) {
       *colon = '\0';
-      int rc = count_value(c, OPT_TAPER, colon + 1, 1, INFUSE_MAX_SESSIONS,
-                           &count);
+      int rc =
+          count_value(c, OPT_TAPER, colon + 1, 1, INFUSE_MAX_SESSIONS, &count);
       if (rc != 0) {
         return rc;
       }
@@ -332,7 +333,8 @@ static int course_options(const cli_t *c, infuse_course_options_t *o) {
       return rc;
     }
   }
-  if (c->given[OPT_CLINIC_DAYS] && (rc = clinic_days(c, &o->clinic_days)) != 0) {
+  if (c->given[OPT_CLINIC_DAYS] &&
+      (rc = clinic_days(c, &o->clinic_days)) != 0) {
     return rc;
   }
   if (c->given[OPT_CLOSED] && (rc = closed_dates(c, o)) != 0) {
@@ -368,8 +370,8 @@ static int review(const cli_t *c, infuse_review_t *out) {
   }
   int32_t max = scale == INFUSE_SCALE_MADRS ? 60 : 27;
   int32_t baseline;
-  int rc = count_value(c, OPT_BASELINE, c->value[OPT_BASELINE], 1, max,
-                       &baseline);
+  int rc =
+      count_value(c, OPT_BASELINE, c->value[OPT_BASELINE], 1, max, &baseline);
   if (rc != 0) {
     return rc;
   }
@@ -417,8 +419,7 @@ static void print_review_text(const infuse_review_t *r) {
   for (int32_t i = 0; i < r->n_findings; i++) {
     char msg[512];
     infuse_review_finding_message(&r->findings[i], msg, sizeof msg);
-    printf("  finding at infusion %d: %s\n", (int)r->findings[i].infusion,
-           msg);
+    printf("  %s\n", msg);
   }
   if (r->n_findings == 0) {
     printf("  no findings\n");
@@ -485,8 +486,8 @@ static void print_review_json(const infuse_review_t *r) {
 
 /* ---- output -------------------------------------------------------------- */
 
-typedef int (*course_writer_fn)(const infuse_course_export_t *, char *,
-                                size_t, size_t *);
+typedef int (*course_writer_fn)(const infuse_course_export_t *, char *, size_t,
+                                size_t *);
 
 static int write_export(const cli_t *c, course_writer_fn w,
                         const infuse_course_export_t *x, bool strip_end,
@@ -527,7 +528,7 @@ static int write_export(const cli_t *c, course_writer_fn w,
 }
 
 static void print_table(const infuse_course_export_t *x,
-                        const infuse_result_t *r, const char *title) {
+                        const infuse_result_t *r) {
   static const char *const days[8] = {"?",   "Mon", "Tue", "Wed",
                                       "Thu", "Fri", "Sat", "Sun"};
   char first[16], last[16];
@@ -536,15 +537,25 @@ static void print_table(const infuse_course_export_t *x,
   printf("infuse-schedule %s: course from %s\n", infuse_version_string(),
          first);
   if (r != NULL) {
-    char dose[32], rate[32], vtbi[32];
+    char dose[32], rate[32], vtbi[32], per_kg[32];
     infuse_format(r->dose_ng, INFUSE_UNIT_NG, dose, sizeof dose);
-    printf("each session: %s (%s)", dose, title);
+    infuse_format(r->dose_ug_per_kg, INFUSE_UNIT_UG_PER_KG, per_kg,
+                  sizeof per_kg);
+    printf("each session: %s (%s, protocol %s v%s)", dose, per_kg,
+           r->protocol_id, r->protocol_version);
     if (r->has_pump) {
       infuse_format(r->rate_ul_per_h, INFUSE_UNIT_UL_PER_H, rate, sizeof rate);
       infuse_format(r->vtbi_ul, INFUSE_UNIT_UL, vtbi, sizeof vtbi);
       printf(", %s, VTBI %s", rate, vtbi);
     }
     printf("; verdict %s\n", infuse_verdict_name((int)r->verdict));
+    for (int i = 0; i < r->n_findings; i++) {
+      char msg[512];
+      infuse_finding_message(&r->findings[i], msg, sizeof msg);
+      printf("  [%s] %s: %s\n",
+             infuse_severity_name((int)r->findings[i].severity),
+             infuse_finding_name((int)r->findings[i].code), msg);
+    }
   }
   printf("\n    #  date        day  phase        interval  target  moved\n");
   int n_induction = 0;
@@ -566,8 +577,9 @@ static void print_table(const infuse_course_export_t *x,
              (int)s->target_interval_days, (int)s->moved_days);
     }
   }
-  printf("\n%zu sessions: %d induction, %zu maintenance; %s to %s", x->n_sessions,
-         n_induction, x->n_sessions - (size_t)n_induction, first, last);
+  printf("\n%zu session%s: %d induction, %zu maintenance; %s to %s",
+         x->n_sessions, x->n_sessions == 1 ? "" : "s", n_induction,
+         x->n_sessions - (size_t)n_induction, first, last);
   if (r != NULL) {
     char total[32];
     infuse_format(r->dose_ng * (int64_t)x->n_sessions, INFUSE_UNIT_NG, total,
@@ -585,8 +597,9 @@ int schedule_main(cli_t *c) {
   int formats = (int)c->given[OPT_JSON] + (int)c->given[OPT_CSV] +
                 (int)c->given[OPT_ICS] + (int)c->given[OPT_FHIR];
   if (formats > 1) {
-    return cli_usage_error(c, "give one output format of --json, --csv, "
-                              "--ics and --fhir",
+    return cli_usage_error(c,
+                           "give one output format of --json, --csv, "
+                           "--ics and --fhir",
                            NULL);
   }
   infuse_course_options_t *opt = malloc(sizeof *opt);
@@ -624,6 +637,15 @@ int schedule_main(cli_t *c) {
       rc = cli_library_error(c, st, &d);
       goto done;
     }
+    if (protocol.route != INFUSE_ROUTE_IV_INFUSION) {
+      fprintf(stderr,
+              "%s: error: protocol '%s' is oral; infuse-schedule plans IV "
+              "courses (induction and maintenance infusions). Use infuse-dose "
+              "for the oral dose.\n",
+              c->prog, protocol.id);
+      rc = CLI_EXIT_USAGE;
+      goto done;
+    }
     infuse_request_t req;
     notes_t notes;
     memset(&notes, 0, sizeof notes);
@@ -643,6 +665,15 @@ int schedule_main(cli_t *c) {
       goto done;
     }
     have_result = true;
+  }
+  if ((c->given[OPT_BASELINE] || c->given[OPT_SCORES] || c->given[OPT_SCALE]) &&
+      (c->given[OPT_CSV] || c->given[OPT_ICS] || c->given[OPT_FHIR])) {
+    rc = cli_usage_error(c,
+                         "the review (--baseline, --scores) is shown in "
+                         "the table or with --json, not in --csv, --ics "
+                         "or --fhir",
+                         NULL);
+    goto done;
   }
   if (c->given[OPT_BASELINE] || c->given[OPT_SCORES] || c->given[OPT_SCALE]) {
     if ((rc = review(c, rv)) != 0) {
@@ -692,15 +723,38 @@ int schedule_main(cli_t *c) {
       goto done;
     }
   }
+  for (int id = OPT_UID_DOMAIN; id >= OPT_PATIENT; id--) {
+    if (!c->given[id]) {
+      continue;
+    }
+    const char *v = c->value[id];
+    size_t len = strlen(v);
+    bool ok = len >= 1 && len <= (id == OPT_PATIENT ? 128u : 253u);
+    for (size_t i = 0; ok && i < len; i++) {
+      unsigned char ch = (unsigned char)v[i];
+      ok = ch > 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
+    }
+    if (!ok) {
+      fprintf(stderr,
+              "%s: error: --%s: '%s' is not accepted; accepted: printable "
+              "ASCII without spaces, quotes or backslashes (e.g. %s)\n",
+              c->prog, cli_option_name(id), v,
+              id == OPT_PATIENT ? "Patient/123" : "clinic.example.org");
+      rc = CLI_EXIT_USAGE;
+      goto done;
+    }
+  }
   if ((c->given[OPT_ICS] || c->given[OPT_FHIR]) && !c->given[OPT_COURSE_ID]) {
-    rc = cli_usage_error(c, "--ics and --fhir need --course-id (e.g. "
-                            "--course-id ket-2026-001)",
+    rc = cli_usage_error(c,
+                         "--ics and --fhir need --course-id (e.g. "
+                         "--course-id ket-2026-001)",
                          NULL);
     goto done;
   }
   if (c->given[OPT_FHIR] && !c->given[OPT_PATIENT]) {
-    rc = cli_usage_error(c, "--fhir needs --patient (e.g. --patient "
-                            "Patient/123)",
+    rc = cli_usage_error(c,
+                         "--fhir needs --patient (e.g. --patient "
+                         "Patient/123)",
                          NULL);
     goto done;
   }
@@ -728,8 +782,7 @@ int schedule_main(cli_t *c) {
   } else if (c->given[OPT_FHIR]) {
     rc = write_export(c, infuse_course_write_fhir, &x, false, NULL);
   } else {
-    print_table(&x, have_result ? result : NULL,
-                have_result ? protocol.title : "");
+    print_table(&x, have_result ? result : NULL);
     if (have_review) {
       print_review_text(rv);
     }

@@ -870,7 +870,10 @@ typedef struct infuse_taper_step {
  *    session's actual date. A gap never falls below `min_interval_days`
  *    (default 2 = 48 h): the target is first raised to it.
  *  - Horizon: sessions are planned on dates before start + horizon_months
- *    calendar months (default 12).
+ *    calendar months (default 12). A closure that reaches the horizon ends
+ *    the plan there (it is not an error).
+ *  - With 2 per week the minimum interval can be at most 3 days (a longer
+ *    one is E_CONFLICT), since two sessions a week need a gap of 3 or 4.
  *  - Errors (nothing written): start outside the date range, no clinic
  *    day, per_week not 2 or 3 or above the clinic days' capacity under the
  *    minimum interval (3 per week on Mon/Tue only), counts or intervals out
@@ -914,7 +917,8 @@ typedef struct infuse_session {
  * Plan the course into sessions[0 .. *n-1]. On INFUSE_OK *n is the number
  * of sessions. When cap is too small: INFUSE_E_BUFFER_TOO_SMALL with *n set
  * to the number needed and sessions untouched (sessions may be NULL when
- * cap is 0). Other errors write nothing but diag.
+ * cap is 0; diag is filled as for any error). Other errors write nothing
+ * but diag.
  */
 INFUSE_API INFUSE_NODISCARD int infuse_course_plan(
     const infuse_course_options_t *opt, infuse_session_t *sessions,

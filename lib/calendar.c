@@ -20,11 +20,11 @@ static int32_t days_in_month(int32_t y, int32_t m) {
 
 /* Valid for any year in 1900..9999 (and far beyond). */
 static int32_t ymd_to_days(int32_t y, int32_t m, int32_t d) {
-  int32_t yy = m <= 2 ? y - 1 : y;             /* years start in March */
+  int32_t yy = m <= 2 ? y - 1 : y; /* years start in March */
   int32_t era = (yy >= 0 ? yy : yy - 399) / 400;
-  int32_t yoe = yy - era * 400;                /* 0..399 */
-  int32_t mp = m > 2 ? m - 3 : m + 9;          /* March = 0 */
-  int32_t doy = (153 * mp + 2) / 5 + d - 1;    /* 0..365 */
+  int32_t yoe = yy - era * 400;                        /* 0..399 */
+  int32_t mp = m > 2 ? m - 3 : m + 9;                  /* March = 0 */
+  int32_t doy = (153 * mp + 2) / 5 + d - 1;            /* 0..365 */
   int32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
   return era * 146097 + doe - 719468; /* 719468: 0000-03-01 to 1970-01-01 */
 }
@@ -151,8 +151,8 @@ int infuse_date_add_months(int32_t date, int32_t months, int32_t *out) {
   if (out == NULL) {
     return INFUSE_E_NULL;
   }
-  if (infuse_date_to_ymd(date, &y, &m, &d) != INFUSE_OK ||
-      months < -120000 || months > 120000) {
+  if (infuse_date_to_ymd(date, &y, &m, &d) != INFUSE_OK || months < -120000 ||
+      months > 120000) {
     return INFUSE_E_RANGE;
   }
   int32_t total = y * 12 + (m - 1) + months;

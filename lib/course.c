@@ -20,8 +20,8 @@ const char *infuse_phase_name(int phase) {
 
 /* Pfeiffer et al. 2024 (VA): from every 5 days to every 3-4 weeks over the
  * first 5 months. The steps are a configurable reading of that report. */
-static const infuse_taper_step_t default_taper[] = {
-    {5, 2}, {7, 2}, {10, 2}, {14, 2}, {21, 2}, {28, 0}};
+static const infuse_taper_step_t default_taper[] = {{5, 2},  {7, 2},  {10, 2},
+                                                    {14, 2}, {21, 2}, {28, 0}};
 
 int infuse_course_init(infuse_course_options_t *opt, int32_t start) {
   if (opt == NULL) {
@@ -38,14 +38,16 @@ int infuse_course_init(infuse_course_options_t *opt, int32_t start) {
   opt->clinic_days = INFUSE_CLINIC_MON_FRI;
   opt->min_interval_days = 2;
   opt->maintenance = INFUSE_MAINTENANCE_TAPER;
-  opt->n_taper_steps = (int32_t)(sizeof default_taper / sizeof default_taper[0]);
+  opt->n_taper_steps =
+      (int32_t)(sizeof default_taper / sizeof default_taper[0]);
   memcpy(opt->taper, default_taper, sizeof default_taper);
   opt->horizon_months = 12;
   opt->n_closed = 0;
   return INFUSE_OK;
 }
 
-/* ---- allowed days --------------------------------------------------------- */
+/* ---- allowed days ---------------------------------------------------------
+ */
 
 typedef struct planner {
   const infuse_course_options_t *opt;
@@ -74,11 +76,13 @@ static bool is_allowed(const planner_t *pl, int32_t date) {
 
 #define MAX_SEARCH_DAYS 366
 
-/* The first allowed day on or after `date`: INFUSE_OK, E_RANGE past the
- * calendar, E_CONFLICT after MAX_SEARCH_DAYS days with none. */
-static int next_allowed(const planner_t *pl, int32_t date, int32_t *out) {
+/* The first allowed day on or after `date` and before `end`: INFUSE_OK;
+ * E_RANGE when the horizon or the calendar ends first (the plan ends
+ * there); E_CONFLICT after MAX_SEARCH_DAYS days with none. */
+static int next_allowed(const planner_t *pl, int32_t date, int32_t end,
+                        int32_t *out) {
   for (int32_t k = 0; k <= MAX_SEARCH_DAYS; k++) {
-    if (date + k > INFUSE_DATE_MAX) {
+    if (date + k > INFUSE_DATE_MAX || date + k >= end) {
       return INFUSE_E_RANGE;
     }
     if (is_allowed(pl, date + k)) {
@@ -112,7 +116,8 @@ static int32_t weekly_capacity(uint32_t clinic_days, int32_t min_interval) {
   return best;
 }
 
-/* ---- validation ----------------------------------------------------------- */
+/* ---- validation -----------------------------------------------------------
+ */
 
 static int check_range(infuse_diag_t *diag, const char *field, int32_t v,
                        int32_t lo, int32_t hi) {
@@ -141,13 +146,13 @@ static int validate(const infuse_course_options_t *o, infuse_diag_t *diag) {
   }
   INFUSE__TRY(check_range(diag, "course.start", o->start, INFUSE_DATE_MIN,
                           INFUSE_DATE_MAX));
-  INFUSE__TRY(check_range(diag, "course.induction_count", o->induction_count,
-                          1, 12));
+  INFUSE__TRY(
+      check_range(diag, "course.induction_count", o->induction_count, 1, 12));
   INFUSE__TRY(check_range(diag, "course.per_week", o->per_week, 2, 3));
   INFUSE__TRY(check_range(diag, "course.min_interval_days",
                           o->min_interval_days, 1, 28));
-  INFUSE__TRY(check_range(diag, "course.horizon_months", o->horizon_months, 1,
-                          60));
+  INFUSE__TRY(
+      check_range(diag, "course.horizon_months", o->horizon_months, 1, 60));
   if (o->clinic_days == 0 || (o->clinic_days & ~0x7fu) != 0) {
     return infuse__fail_q(diag, INFUSE_E_INVALID, "course.clinic_days",
                           (int64_t)o->clinic_days, INFUSE_UNIT_COUNT,
@@ -177,8 +182,8 @@ static int validate(const infuse_course_options_t *o, infuse_diag_t *diag) {
     for (int32_t i = 0; i < o->n_taper_steps; i++) {
       INFUSE__TRY(check_range(diag, "course.taper.interval_days",
                               o->taper[i].interval_days, 1, 365));
-      INFUSE__TRY(check_range(diag, "course.taper.count", o->taper[i].count,
-                              0, INFUSE_MAX_SESSIONS));
+      INFUSE__TRY(check_range(diag, "course.taper.count", o->taper[i].count, 0,
+                              INFUSE_MAX_SESSIONS));
       if (o->taper[i].count == 0 && i != o->n_taper_steps - 1) {
         return infuse__fail(diag, INFUSE_E_INVALID, "course.taper.count", "0",
                             "a count of 0 (repeat until the horizon) is "
@@ -187,8 +192,8 @@ static int validate(const infuse_course_options_t *o, infuse_diag_t *diag) {
       }
     }
   }
-  INFUSE__TRY(check_range(diag, "course.n_closed", o->n_closed, 0,
-                          INFUSE_MAX_CLOSED));
+  INFUSE__TRY(
+      check_range(diag, "course.n_closed", o->n_closed, 0, INFUSE_MAX_CLOSED));
   for (int32_t i = 0; i < o->n_closed; i++) {
     INFUSE__TRY(check_range(diag, "course.closed", o->closed[i],
                             INFUSE_DATE_MIN, INFUSE_DATE_MAX));
@@ -196,7 +201,8 @@ static int validate(const infuse_course_options_t *o, infuse_diag_t *diag) {
   return INFUSE_OK;
 }
 
-/* ---- planning ------------------------------------------------------------- */
+/* ---- planning -------------------------------------------------------------
+ */
 
 /* Run the plan; write sessions only when `out` is not NULL. */
 static int plan(const planner_t *pl, int32_t end, infuse_session_t *out,
@@ -246,9 +252,9 @@ static int plan(const planner_t *pl, int32_t end, infuse_session_t *out,
     int32_t target = count == 0 ? o->start : prev + target_gap;
     int32_t date;
     int rc = target > INFUSE_DATE_MAX ? INFUSE_E_RANGE
-                                      : next_allowed(pl, target, &date);
+                                      : next_allowed(pl, target, end, &date);
     if (rc == INFUSE_E_RANGE) {
-      break; /* past the calendar: the horizon ends the plan there */
+      break; /* no open day before the horizon: the plan ends */
     }
     if (rc != INFUSE_OK) {
       char when[16];
@@ -262,7 +268,9 @@ static int plan(const planner_t *pl, int32_t end, infuse_session_t *out,
     }
     if (count == 0) {
       int wd = infuse_date_weekday(date);
-      phase_of_week = o->per_week == 3 ? (wd <= 2 ? 0 : wd <= 4 ? 1 : 2)
+      phase_of_week = o->per_week == 3 ? (wd <= 2   ? 0
+                                          : wd <= 4 ? 1
+                                                    : 2)
                                        : (wd <= 3 ? 0 : 1);
     }
     if (count >= INFUSE_MAX_SESSIONS) {
@@ -317,7 +325,10 @@ int infuse_course_plan(const infuse_course_options_t *opt,
   INFUSE__TRY(plan(&pl, end, NULL, &count, diag));
   if (count > cap) {
     *n = count;
-    return INFUSE_E_BUFFER_TOO_SMALL;
+    return infuse__fail(diag, INFUSE_E_BUFFER_TOO_SMALL, "sessions", "",
+                        "the array is too small for the plan; *n is the "
+                        "number of sessions needed",
+                        NULL, NULL);
   }
   INFUSE__TRY(plan(&pl, end, sessions, &count, diag));
   *n = count;

@@ -107,7 +107,8 @@ static void put_date(infuse__sb_t *sb, int32_t date) {
   infuse__sb_putn(sb, d, n);
 }
 
-/* ---- JSON ----------------------------------------------------------------- */
+/* ---- JSON -----------------------------------------------------------------
+ */
 
 static void render_json(infuse__sb_t *sb, const void *what) {
   const infuse_course_export_t *x = what;

@@ -156,7 +156,7 @@ static void out_line(ics_out_t *o, const char *name, const char *value) {
   out_end(o);
 }
 
-/* ---- values ---------------------------------------------------------------- */
+/* ---- values -------------------------------------------------------------- */
 
 /* DATE: YYYYMMDD. The date is in range (checked by infuse__export_check,
  * or by the caller for the day after). */
@@ -311,7 +311,8 @@ static void render_ics(infuse__sb_t *sb, const void *what) {
   out_line(&o, "VERSION", "2.0");
   out_line(&o, "PRODID", "-//infuse//infuse " INFUSE_VERSION_STRING "//EN");
   out_line(&o, "CALSCALE", "GREGORIAN");
-  out_line(&o, "METHOD", "PUBLISH");
+  /* No METHOD: a plain calendar file, not an iTIP message (RFC 5546's
+   * PUBLISH would require an ORGANIZER the library does not have). */
   for (size_t i = 0; i < x->n_sessions; i++) {
     const infuse_session_t *s = &x->sessions[i];
     const char *phase = infuse_phase_name((int)s->phase);

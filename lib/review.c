@@ -88,8 +88,8 @@ int infuse_review_init(infuse_review_options_t *opt, infuse_scale_t scale) {
 static int validate_review_options(const infuse_review_options_t *o,
                                    infuse_diag_t *diag) {
   if (o->struct_size != sizeof(infuse_review_options_t)) {
-    return struct_size_error(diag, "review_options.struct_size",
-                             o->struct_size, "infuse_review_options_t");
+    return struct_size_error(diag, "review_options.struct_size", o->struct_size,
+                             "infuse_review_options_t");
   }
   int32_t max = scale_max((int)o->scale);
   if (max == 0) {
@@ -104,9 +104,8 @@ static int validate_review_options(const infuse_review_options_t *o,
   INFUSE__TRY(check_range(diag, INFUSE_E_INVALID, "review_options.partial_pct",
                           o->partial_pct, o->improvement_pct, 100,
                           " percent (at least improvement_pct)"));
-  INFUSE__TRY(check_range(diag, INFUSE_E_INVALID,
-                          "review_options.response_pct", o->response_pct,
-                          o->partial_pct, 100,
+  INFUSE__TRY(check_range(diag, INFUSE_E_INVALID, "review_options.response_pct",
+                          o->response_pct, o->partial_pct, 100,
                           " percent (at least partial_pct)"));
   INFUSE__TRY(check_range(diag, INFUSE_E_INVALID,
                           "review_options.remission_max", o->remission_max, 0,
@@ -164,10 +163,9 @@ static void add_review_finding(infuse_review_t *r, infuse_review_code_t code,
  *    none once a response has been seen (a responder holding steady is
  *    not heading for non-response).
  */
-int infuse_review_evaluate(const infuse_review_options_t *opt,
-                           int32_t baseline, const int32_t *scores,
-                           size_t n_scores, infuse_review_t *out,
-                           infuse_diag_t *diag) {
+int infuse_review_evaluate(const infuse_review_options_t *opt, int32_t baseline,
+                           const int32_t *scores, size_t n_scores,
+                           infuse_review_t *out, infuse_diag_t *diag) {
   if (opt == NULL || out == NULL || (scores == NULL && n_scores > 0)) {
     return infuse__fail(diag, INFUSE_E_NULL,
                         opt == NULL   ? "review_options"
@@ -430,8 +428,8 @@ int infuse_exposure_evaluate(const infuse_exposure_event_t *events, size_t n,
   if (opt->alert_dose_ug < 0 || opt->alert_dose_ug > MAX_ALERT_DOSE_UG) {
     return infuse__fail_q(diag, INFUSE_E_RANGE,
                           "exposure_options.alert_dose_ug", opt->alert_dose_ug,
-                          INFUSE_UNIT_UG,
-                          "is outside 0 (off) to 1000000000 mg", NULL, NULL);
+                          INFUSE_UNIT_UG, "is outside 0 (off) to 1000000000 mg",
+                          NULL, NULL);
   }
   if (n > INFUSE_MAX_SESSIONS) {
     return infuse__fail_q(diag, INFUSE_E_RANGE, "n",
@@ -524,21 +522,20 @@ static int validate_screen(const infuse_screen_input_t *in,
                            infuse_diag_t *diag) {
   INFUSE__TRY(check_range(diag, INFUSE_E_RANGE, "screen.failed_trials",
                           in->failed_trials, -1, 50, " (-1 unknown)"));
-  INFUSE__TRY(check_flag(diag, "screen.psychotic_symptoms",
-                         in->psychotic_symptoms));
+  INFUSE__TRY(
+      check_flag(diag, "screen.psychotic_symptoms", in->psychotic_symptoms));
   INFUSE__TRY(
       check_flag(diag, "screen.substance_misuse", in->substance_misuse));
   INFUSE__TRY(
       check_flag(diag, "screen.unstable_medical", in->unstable_medical));
   INFUSE__TRY(check_vital(diag, "screen.systolic_mmhg", in->systolic_mmhg, 40,
                           300, " mmHg (0 not measured)"));
-  INFUSE__TRY(check_vital(diag, "screen.diastolic_mmhg", in->diastolic_mmhg,
-                          40, 300, " mmHg (0 not measured)"));
-  INFUSE__TRY(check_vital(diag, "screen.heart_rate_bpm", in->heart_rate_bpm,
-                          20, 250, " bpm (0 not measured)"));
-  INFUSE__TRY(check_range(diag, INFUSE_E_RANGE,
-                          "thresholds.min_failed_trials", t->min_failed_trials,
-                          0, 50, NULL));
+  INFUSE__TRY(check_vital(diag, "screen.diastolic_mmhg", in->diastolic_mmhg, 40,
+                          300, " mmHg (0 not measured)"));
+  INFUSE__TRY(check_vital(diag, "screen.heart_rate_bpm", in->heart_rate_bpm, 20,
+                          250, " bpm (0 not measured)"));
+  INFUSE__TRY(check_range(diag, INFUSE_E_RANGE, "thresholds.min_failed_trials",
+                          t->min_failed_trials, 0, 50, NULL));
   INFUSE__TRY(check_vital(diag, "thresholds.max_systolic_mmhg",
                           t->max_systolic_mmhg, 40, 300, " mmHg (0 off)"));
   INFUSE__TRY(check_vital(diag, "thresholds.max_diastolic_mmhg",
@@ -615,9 +612,9 @@ int infuse_screen_evaluate(const infuse_screen_input_t *in,
   }
   const int32_t flags[3] = {in->psychotic_symptoms, in->substance_misuse,
                             in->unstable_medical};
-  const infuse_screen_code_t flag_codes[3] = {
-      INFUSE_SCREEN_PSYCHOTIC_SYMPTOMS, INFUSE_SCREEN_SUBSTANCE_MISUSE,
-      INFUSE_SCREEN_UNSTABLE_MEDICAL};
+  const infuse_screen_code_t flag_codes[3] = {INFUSE_SCREEN_PSYCHOTIC_SYMPTOMS,
+                                              INFUSE_SCREEN_SUBSTANCE_MISUSE,
+                                              INFUSE_SCREEN_UNSTABLE_MEDICAL};
   for (int i = 0; i < 3; i++) {
     if (flags[i] < 0) {
       unknown++;
@@ -703,8 +700,8 @@ size_t infuse_screen_finding_message(const infuse_screen_finding_t *finding,
               "the threshold is a site choice, not a guideline value.");
     break;
   case INFUSE_SCREEN_DIASTOLIC_HIGH:
-    put_vital(&sb, "Pre-infusion diastolic blood pressure ", f->value,
-              f->limit, " mmHg",
+    put_vital(&sb, "Pre-infusion diastolic blood pressure ", f->value, f->limit,
+              " mmHg",
               "; blood pressure rises during the infusion (FDA label), and "
               "the threshold is a site choice, not a guideline value.");
     break;

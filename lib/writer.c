@@ -609,8 +609,7 @@ static void render_json(infuse__sb_t *sb, const infuse_result_t *r) {
   if (r->route == INFUSE_ROUTE_ORAL && r->vial_ug_per_ml != 0) {
     json_num(sb, "solution_mg_per_ml", first, r->vial_ug_per_ml,
              INFUSE_UNIT_UG_PER_ML, 3);
-    json_num(sb, "volume_step_ml", first, r->volume_step_ul, INFUSE_UNIT_UL,
-             3);
+    json_num(sb, "volume_step_ml", first, r->volume_step_ul, INFUSE_UNIT_UL, 3);
     json_num(sb, "volume_ml", first, r->drug_volume_ul, INFUSE_UNIT_UL, 3);
     json_num(sb, "delivered_dose_mg", first, r->delivered_dose_ng,
              INFUSE_UNIT_NG, 6);

@@ -24,14 +24,13 @@
 #define PRODID_LINE "PRODID:-//infuse//infuse " INFUSE_VERSION_STRING "//EN\r\n"
 #define CAL_HEAD                                                               \
   "BEGIN:VCALENDAR\r\n"                                                        \
-  "VERSION:2.0\r\n" PRODID_LINE "CALSCALE:GREGORIAN\r\n"                       \
-  "METHOD:PUBLISH\r\n"
+  "VERSION:2.0\r\n" PRODID_LINE "CALSCALE:GREGORIAN\r\n"
 #define CAL_TAIL "END:VCALENDAR\r\n"
 
 /* 2025-01-02T09:30:00Z */
 #define DTSTAMP_2025 INT64_C(1735810200)
 
-/* ---- helpers ---------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 static int32_t day(int32_t y, int32_t m, int32_t d) {
   int32_t out = 0;
@@ -265,10 +264,11 @@ static size_t count(const char *text, const char *what) {
   return n;
 }
 
-/* ---- golden files --------------------------------------------------------- */
+/* ---- golden files -------------------------------------------------------- */
 
 /* Dates only: a generic summary; the second DESCRIPTION is exactly 75
  * octets (no fold), the third one octet more (folds inside "session"). */
+/* clang-format off */
 static const char golden_dates[] =
     CAL_HEAD
     "BEGIN:VEVENT\r\n"
@@ -304,6 +304,7 @@ static const char golden_dates[] =
     "CATEGORIES:maintenance\r\n"
     "TRANSP:OPAQUE\r\n"
     "END:VEVENT\r\n" CAL_TAIL;
+/* clang-format on */
 
 START_TEST(golden_without_result) {
   infuse_session_t s[3] = {
@@ -325,6 +326,7 @@ END_TEST
  * VTBI and duration in the description; no uid_domain; DTSTAMP at the
  * epoch. The second DESCRIPTION's first line is exactly 75 octets, so the
  * "\n" escape goes whole to the next line. */
+/* clang-format off */
 static const char golden_pump[] =
     CAL_HEAD
     "BEGIN:VEVENT\r\n"
@@ -356,6 +358,7 @@ static const char golden_pump[] =
     "CATEGORIES:induction\r\n"
     "TRANSP:OPAQUE\r\n"
     "END:VEVENT\r\n" CAL_TAIL;
+/* clang-format on */
 
 START_TEST(golden_with_pump_result) {
   infuse_protocol_t p;
@@ -377,6 +380,7 @@ END_TEST
 /* A site protocol the library does not know (generic summary), a dose
  * without a pump program, escaped protocol text, a first session that was
  * moved, a soft-limit verdict with its findings, the last DTSTAMP. */
+/* clang-format off */
 static const char golden_verdict[] =
     CAL_HEAD
     "BEGIN:VEVENT\r\n"
@@ -395,6 +399,7 @@ static const char golden_verdict[] =
     "CATEGORIES:maintenance\r\n"
     "TRANSP:OPAQUE\r\n"
     "END:VEVENT\r\n" CAL_TAIL;
+/* clang-format on */
 
 static void site_result(infuse_result_t *r) {
   memset(r, 0, sizeof *r);
@@ -417,9 +422,8 @@ START_TEST(golden_with_verdict) {
   site_result(&r);
   infuse_session_t s[1] = {
       session(1, day(2025, 2, 3), INFUSE_PHASE_MAINTENANCE, 0, 0, 2)};
-  infuse_course_export_t x =
-      export_of(s, 1, &r, "X", "example.com",
-                (INT64_C(2932896) + 1) * 86400 - 1);
+  infuse_course_export_t x = export_of(s, 1, &r, "X", "example.com",
+                                       (INT64_C(2932896) + 1) * 86400 - 1);
   size_t len = 0;
   char *got = write_ics(&x, &len);
   assert_golden(got, golden_verdict);
@@ -429,7 +433,7 @@ START_TEST(golden_with_verdict) {
 }
 END_TEST
 
-/* ---- names, dates, edges ---------------------------------------------------- */
+/* ---- names, dates, edges ------------------------------------------------- */
 
 START_TEST(summary_names_the_drug_only_when_known) {
   infuse_protocol_t p;
@@ -498,8 +502,8 @@ START_TEST(dtstamp_and_date_edges) {
       {-1, "DTSTAMP:19691231T235959Z"},
       {-86400, "DTSTAMP:19691231T000000Z"},
       {-86401, "DTSTAMP:19691230T235959Z"},
-      {951782400, "DTSTAMP:20000229T000000Z"}, /* a leap day */
-      {4107542399, "DTSTAMP:21000228T235959Z"},  /* 2100 is no leap year */
+      {951782400, "DTSTAMP:20000229T000000Z"},  /* a leap day */
+      {4107542399, "DTSTAMP:21000228T235959Z"}, /* 2100 is no leap year */
   };
   for (size_t i = 0; i < sizeof stamps / sizeof stamps[0]; i++) {
     x.dtstamp = stamps[i].t;
@@ -536,7 +540,7 @@ START_TEST(course_id_of_64_and_long_domain_fold) {
 }
 END_TEST
 
-/* ---- folding and escaping ------------------------------------------------- */
+/* ---- folding and escaping ------------------------------------------------ */
 
 /* The protocol text starts at octet 66 of the DESCRIPTION line; k ASCII
  * octets before the multi-byte ones move every 2-, 3- and 4-octet sequence
@@ -597,7 +601,8 @@ START_TEST(text_is_escaped) {
   infuse_result_t r;
   site_result(&r);
   r.verdict = INFUSE_VERDICT_OK;
-  strcpy(r.protocol_id, "a\\b;c,d\ne\x01" "f:g\th");
+  strcpy(r.protocol_id, "a\\b;c,d\ne\x01"
+                        "f:g\th");
   /* invalid UTF-8: a lone 0xff, a cut sequence, a surrogate, an overlong */
   strcpy(r.protocol_version, "\xff\xc3(\xed\xa0\x80\xc0\xaf");
   infuse_session_t s[1] = {
@@ -612,10 +617,12 @@ START_TEST(text_is_escaped) {
   ck_assert_str_eq(uid, "e-1@host\\;x\\,y:z");
   char *d = prop(u, "DESCRIPTION:", 0);
   ck_assert_str_eq(d, "Session 1 of 1 (induction).\\nDose: 52.5 mg.\\n"
-                      "Protocol: a\\\\b\\;c\\,d\\ne?f:g?h version ?" "?(?????.");
+                      "Protocol: a\\\\b\\;c\\,d\\ne?f:g?h version ?"
+                      "?(?????.");
   unescape_text(d);
   ck_assert_str_eq(d, "Session 1 of 1 (induction).\nDose: 52.5 mg.\n"
-                      "Protocol: a\\b;c,d\ne?f:g?h version ?" "?(?????.");
+                      "Protocol: a\\b;c,d\ne?f:g?h version ?"
+                      "?(?????.");
   free(d);
   free(uid);
   free(u);
@@ -635,15 +642,16 @@ START_TEST(planned_courses_keep_line_rules) {
   infuse_course_options_t opt;
   ck_assert_int_eq(infuse_course_init(&opt, day(2025, 1, 6)), INFUSE_OK);
   opt.maintenance = modes[_i % 3];
-  opt.horizon_months = 60;
+  /* 18 months: long enough for every taper step and a year of 28-day
+   * gaps, short enough for valgrind (the checks are quadratic in n) */
+  opt.horizon_months = 18;
   infuse_session_t *s = malloc(INFUSE_MAX_SESSIONS * sizeof *s);
   ck_assert_ptr_nonnull(s);
   size_t n = 0;
   ck_assert_int_eq(infuse_course_plan(&opt, s, INFUSE_MAX_SESSIONS, &n, NULL),
                    INFUSE_OK);
-  infuse_course_export_t x = export_of(s, n, _i < 3 ? &r : NULL,
-                                       "plan.2025-01", "example.org",
-                                       DTSTAMP_2025);
+  infuse_course_export_t x = export_of(s, n, _i < 3 ? &r : NULL, "plan.2025-01",
+                                       "example.org", DTSTAMP_2025);
   size_t len = 0;
   char *got = write_ics(&x, &len);
   assert_lines(got, len);
@@ -670,7 +678,7 @@ START_TEST(planned_courses_keep_line_rules) {
 }
 END_TEST
 
-/* ---- buffer contract and refusals ----------------------------------------- */
+/* ---- buffer contract and refusals ---------------------------------------- */
 
 START_TEST(too_small_leaves_buffer_untouched) {
   infuse_session_t s[3] = {
@@ -734,26 +742,93 @@ START_TEST(invalid_export_writes_nothing) {
   int want = INFUSE_E_INVALID;
   const char *what = "";
   switch (_i) {
-  case 0: xp = NULL; want = INFUSE_E_NULL; what = "NULL export"; break;
-  case 1: lenp = NULL; want = INFUSE_E_NULL; what = "NULL len"; break;
-  case 2: bp = NULL; want = INFUSE_E_NULL; what = "NULL buf, cap > 0"; break;
-  case 3: x.sessions = NULL; want = INFUSE_E_NULL; what = "NULL sessions"; break;
-  case 4: x.struct_size -= 1; want = INFUSE_E_STRUCT_SIZE; what = "size - 1"; break;
-  case 5: x.struct_size = 0; want = INFUSE_E_STRUCT_SIZE; what = "size 0"; break;
-  case 6: x.n_sessions = 0; what = "no sessions"; break;
-  case 7: x.n_sessions = INFUSE_MAX_SESSIONS + 1; what = "too many"; break;
-  case 8: x.course_id = NULL; want = INFUSE_E_NULL; what = "no course_id"; break;
-  case 9: x.course_id = ""; what = "empty course_id"; break;
-  case 10: x.course_id = "bad id"; what = "course_id with a space"; break;
-  case 11: x.course_id = "a_b"; what = "course_id with _"; break;
-  case 12: x.course_id = "caf\xc3\xa9"; what = "course_id not ASCII"; break;
-  case 13: x.course_id = id65; what = "course_id of 65"; break;
-  case 14: x.course_id = "a@b"; what = "course_id with @"; break;
-  case 15: x.uid_domain = "a b"; what = "uid_domain with a space"; break;
-  case 16: x.uid_domain = ""; what = "empty uid_domain"; break;
-  case 17: x.uid_domain = "a\"b"; what = "uid_domain with a quote"; break;
-  case 18: x.uid_domain = "a\tb"; what = "uid_domain with a tab"; break;
-  case 19: x.uid_domain = domain254; what = "uid_domain of 254"; break;
+  case 0:
+    xp = NULL;
+    want = INFUSE_E_NULL;
+    what = "NULL export";
+    break;
+  case 1:
+    lenp = NULL;
+    want = INFUSE_E_NULL;
+    what = "NULL len";
+    break;
+  case 2:
+    bp = NULL;
+    want = INFUSE_E_NULL;
+    what = "NULL buf, cap > 0";
+    break;
+  case 3:
+    x.sessions = NULL;
+    want = INFUSE_E_NULL;
+    what = "NULL sessions";
+    break;
+  case 4:
+    x.struct_size -= 1;
+    want = INFUSE_E_STRUCT_SIZE;
+    what = "size - 1";
+    break;
+  case 5:
+    x.struct_size = 0;
+    want = INFUSE_E_STRUCT_SIZE;
+    what = "size 0";
+    break;
+  case 6:
+    x.n_sessions = 0;
+    what = "no sessions";
+    break;
+  case 7:
+    x.n_sessions = INFUSE_MAX_SESSIONS + 1;
+    what = "too many";
+    break;
+  case 8:
+    x.course_id = NULL;
+    want = INFUSE_E_NULL;
+    what = "no course_id";
+    break;
+  case 9:
+    x.course_id = "";
+    what = "empty course_id";
+    break;
+  case 10:
+    x.course_id = "bad id";
+    what = "course_id with a space";
+    break;
+  case 11:
+    x.course_id = "a_b";
+    what = "course_id with _";
+    break;
+  case 12:
+    x.course_id = "caf\xc3\xa9";
+    what = "course_id not ASCII";
+    break;
+  case 13:
+    x.course_id = id65;
+    what = "course_id of 65";
+    break;
+  case 14:
+    x.course_id = "a@b";
+    what = "course_id with @";
+    break;
+  case 15:
+    x.uid_domain = "a b";
+    what = "uid_domain with a space";
+    break;
+  case 16:
+    x.uid_domain = "";
+    what = "empty uid_domain";
+    break;
+  case 17:
+    x.uid_domain = "a\"b";
+    what = "uid_domain with a quote";
+    break;
+  case 18:
+    x.uid_domain = "a\tb";
+    what = "uid_domain with a tab";
+    break;
+  case 19:
+    x.uid_domain = domain254;
+    what = "uid_domain of 254";
+    break;
   case 20:
     x.dtstamp = (int64_t)INFUSE_DATE_MIN * 86400 - 1;
     what = "dtstamp before 1900";
@@ -762,10 +837,22 @@ START_TEST(invalid_export_writes_nothing) {
     x.dtstamp = ((int64_t)INFUSE_DATE_MAX + 1) * 86400;
     what = "dtstamp in 10000";
     break;
-  case 22: x.dtstamp = INT64_MIN; what = "dtstamp INT64_MIN"; break;
-  case 23: x.dtstamp = INT64_MAX; what = "dtstamp INT64_MAX"; break;
-  case 24: s[1].index = 3; what = "index out of order"; break;
-  case 25: s[2].date = INFUSE_DATE_MAX + 1; what = "date out of range"; break;
+  case 22:
+    x.dtstamp = INT64_MIN;
+    what = "dtstamp INT64_MIN";
+    break;
+  case 23:
+    x.dtstamp = INT64_MAX;
+    what = "dtstamp INT64_MAX";
+    break;
+  case 24:
+    s[1].index = 3;
+    what = "index out of order";
+    break;
+  case 25:
+    s[2].date = INFUSE_DATE_MAX + 1;
+    what = "date out of range";
+    break;
   case 26:
     r.struct_size = 0;
     want = INFUSE_E_STRUCT_SIZE;
@@ -804,7 +891,11 @@ static void read_back(const char *ics, const infuse_session_t *s, size_t n,
   ck_assert_ptr_nonnull(cal);
   ck_assert_int_eq(icalcomponent_isa(cal), ICAL_VCALENDAR_COMPONENT);
   ck_assert_int_eq(icalcomponent_count_errors(cal), 0);
-  ck_assert_int_eq(icalcomponent_get_method(cal), ICAL_METHOD_PUBLISH);
+  /* a plain calendar file: no iTIP METHOD, and libical's restriction
+   * check (RFC 5546 rules apply only with a METHOD) finds nothing */
+  ck_assert_int_eq(icalcomponent_get_method(cal), ICAL_METHOD_NONE);
+  ck_assert_int_eq(icalrestriction_check(cal), 1);
+  ck_assert_int_eq(icalcomponent_count_errors(cal), 0);
   icalproperty *prodid =
       icalcomponent_get_first_property(cal, ICAL_PRODID_PROPERTY);
   ck_assert_ptr_nonnull(prodid);
@@ -822,8 +913,7 @@ static void read_back(const char *ics, const infuse_session_t *s, size_t n,
   for (icalcomponent *ev =
            icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
        ev != NULL;
-       ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT),
-                    i++) {
+       ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT), i++) {
     ck_assert_uint_lt(i, n);
     int32_t y, m, d;
     ck_assert_int_eq(infuse_date_to_ymd(s[i].date, &y, &m, &d), INFUSE_OK);
@@ -849,8 +939,7 @@ static void read_back(const char *ics, const infuse_session_t *s, size_t n,
     ck_assert(!stamp.is_date);
 
     char want[512];
-    snprintf(want, sizeof want, "%s-%d@%s", course_id, (int)s[i].index,
-             domain);
+    snprintf(want, sizeof want, "%s-%d@%s", course_id, (int)s[i].index, domain);
     ck_assert_str_eq(icalcomponent_get_uid(ev), want);
 
     char *sum = prop(u, "SUMMARY:", (int)i);
@@ -935,8 +1024,7 @@ START_TEST(libical_reads_planned_course) {
   for (icalcomponent *ev =
            icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
        ev != NULL;
-       ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT),
-                    i++) {
+       ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT), i++) {
     char want[128];
     snprintf(want, sizeof want, "Infusion session %zu of %zu (%s)", i + 1, n,
              infuse_phase_name((int)s[i].phase));
