@@ -5,7 +5,7 @@
  *   bench_pump                      calibrate each loop to about 0.5 s
  *   bench_pump --iterations N       run exactly N calls per loop (N >= 0;
  *                                   for callgrind: subtract an N = 0 run)
- *   bench_pump --only pump|json|text
+ *   bench_pump --only pump|json|text|course
  *                                   run one loop only (with --iterations,
  *                                   gives clean instruction counts)
  *   bench_pump --seconds S          target time per loop (default 0.5)
@@ -104,6 +104,7 @@ static unsigned long long alloc_count(void) { return 0; }
 #define BENCH_WEIGHT_G 70000
 #define BENCH_N_RESULTS 8
 #define BENCH_BUF_CAP 65536u
+#define BENCH_COURSE_CAP (1u << 18)
 
 static int64_t now_ns(void) {
   struct timespec ts;
@@ -122,6 +123,9 @@ typedef struct bench_ctx {
   infuse_result_t results[BENCH_N_RESULTS];    /* inputs of the writers */
   char buf[BENCH_BUF_CAP];
   int bad_status;                              /* unexpected statuses seen */
+  infuse_course_options_t course;              /* 12-month default course */
+  infuse_session_t sessions[INFUSE_MAX_SESSIONS];
+  char course_buf[BENCH_COURSE_CAP];
 } bench_ctx_t;
 
 typedef uint64_t (*bench_loop_fn)(bench_ctx_t *ctx, uint64_t n);
@@ -155,6 +159,45 @@ static uint64_t loop_writer(bench_ctx_t *ctx, uint64_t n,
       continue;
     }
     sum += (uint64_t)len + (unsigned char)ctx->buf[i % len];
+  }
+  return sum;
+}
+
+/* A 12-month default course: plan it, then write it as JSON, CSV,
+ * iCalendar and FHIR with the 70 kg pump program on every session. */
+static uint64_t loop_course(bench_ctx_t *ctx, uint64_t n) {
+  typedef int (*course_writer)(const infuse_course_export_t *, char *, size_t,
+                               size_t *);
+  static const course_writer writers[4] = {
+      infuse_course_write_json, infuse_course_write_csv,
+      infuse_course_write_ics, infuse_course_write_fhir};
+  uint64_t sum = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    size_t count = 0;
+    ctx->course.start = 20422 + (int32_t)(i & 7u); /* 2026-11-30 + i % 8 */
+    if (infuse_course_plan(&ctx->course, ctx->sessions, INFUSE_MAX_SESSIONS,
+                           &count, NULL) != INFUSE_OK) {
+      ctx->bad_status++;
+      continue;
+    }
+    infuse_course_export_t x;
+    memset(&x, 0, sizeof x);
+    x.struct_size = (uint32_t)sizeof x;
+    x.sessions = ctx->sessions;
+    x.n_sessions = count;
+    x.result = &ctx->pump_result;
+    x.course_id = "bench-course";
+    x.patient_reference = "Patient/1";
+    x.dtstamp = 1764495000;
+    for (int w = 0; w < 4; w++) {
+      size_t len = 0;
+      if (writers[w](&x, ctx->course_buf, sizeof ctx->course_buf, &len) !=
+          INFUSE_OK) {
+        ctx->bad_status++;
+        continue;
+      }
+      sum += (uint64_t)len + (unsigned char)ctx->course_buf[i % len];
+    }
   }
   return sum;
 }
@@ -206,6 +249,12 @@ static int setup(bench_ctx_t *ctx) {
     }
   }
   ctx->request.weight_g = BENCH_WEIGHT_G;
+  st = infuse_pump_compute(&ctx->request, &ctx->pump_result, &diag);
+  if (st != INFUSE_OK ||
+      infuse_course_init(&ctx->course, 20422) != INFUSE_OK) {
+    fprintf(stderr, "bench_pump: course setup failed\n");
+    return -1;
+  }
   return 0;
 }
 
@@ -273,7 +322,7 @@ static int run_case(bench_ctx_t *ctx, const bench_case_t *c,
 }
 
 static void usage(FILE *f) {
-  fputs("usage: bench_pump [--iterations N] [--only pump|json|text] "
+  fputs("usage: bench_pump [--iterations N] [--only pump|json|text|course] "
         "[--seconds S]\n",
         f);
 }
@@ -324,6 +373,7 @@ int main(int argc, char **argv) {
       {"pump", "pump", loop_pump},
       {"json", "write_json", loop_json},
       {"text", "write_text", loop_text},
+      {"course", "course", loop_course},
   };
   const size_t n_cases = sizeof(cases) / sizeof(cases[0]);
   if (only != NULL) {
@@ -332,7 +382,7 @@ int main(int argc, char **argv) {
       k++;
     }
     if (k == n_cases) {
-      fprintf(stderr, "bench_pump: --only takes pump, json or text\n");
+      fprintf(stderr, "bench_pump: --only takes pump, json, text or course\n");
       return 2;
     }
   }

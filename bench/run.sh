@@ -152,13 +152,17 @@ text_ns=$(field write_text ns_per_call "$tmp/bench.out"); text_ns=${text_ns:-n/a
 pump_al=$(field pump allocations "$tmp/bench.out"); pump_al=${pump_al:-n/a}
 json_al=$(field write_json allocations "$tmp/bench.out"); json_al=${json_al:-n/a}
 text_al=$(field write_text allocations "$tmp/bench.out"); text_al=${text_al:-n/a}
+course_ns=$(field course ns_per_call "$tmp/bench.out"); course_ns=${course_ns:-n/a}
+course_al=$(field course allocations "$tmp/bench.out"); course_al=${course_al:-n/a}
 
 v_pump=$(verdict "$pump_ns" 1000)
 v_pal=$(alloc_verdict "$pump_al")
 v_jal=$(alloc_verdict "$json_al")
 v_tal=$(alloc_verdict "$text_al")
 v_e2e=$(verdict "$e2e_ms" 4.999999)
-case "$v_pump $v_pal $v_jal $v_tal $v_e2e" in *MISSED*) missed=1 ;; esac
+v_course=$(verdict "$course_ns" 20000)
+v_cal=$(alloc_verdict "$course_al")
+case "$v_pump $v_pal $v_jal $v_tal $v_e2e $v_course $v_cal" in *MISSED*) missed=1 ;; esac
 [ "$bench_rc" = 0 ] || missed=1
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
@@ -178,6 +182,8 @@ row "infuse_write_json, heap allocations" "$json_al"        "0"          "$v_jal
 row "infuse_write_text, time"          "$text_ns ns/call"   "-" ""
 row "infuse_write_text, instructions"  "${ir[text]} Ir/call" "-" ""
 row "infuse_write_text, heap allocations" "$text_al"        "0"          "$v_tal"
+row "12-month course, plan + 4 exports" "$course_ns ns/call" "<= 20000 ns" "$v_course"
+row "12-month course, heap allocations" "$course_al"        "0"          "$v_cal"
 row "infuse-rate --weight 70kg, wall"  "$e2e_ms ms/run"     "< 5 ms"     "$v_e2e"
 [ -z "$e2e_how" ] || echo "(end to end by $e2e_how over $runs runs; infuse-rate exit status $e2e_rc)"
 if [ "$e2e_rc" != n/a ] && [ "$e2e_rc" != 0 ]; then

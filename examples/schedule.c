@@ -378,10 +378,47 @@ static int review(const cli_t *c, infuse_review_t *out) {
   char buf[512];
   char *items[INFUSE_MAX_SCORES + 1];
   int32_t scores[INFUSE_MAX_SCORES];
-  if (strlen(c->value[OPT_SCORES]) >= sizeof buf) {
-    return cli_usage_error(c, "--scores is too long", NULL);
+  const char *list = c->value[OPT_SCORES];
+  if (list[0] == '@') {
+    /* @FILE: the scores in a file, separated by commas, spaces or lines */
+    FILE *f = fopen(list + 1, "r");
+    if (f == NULL) {
+      fprintf(stderr, "%s: error: --scores: cannot read '%s': %s\n", c->prog,
+              list + 1, strerror(errno));
+      return CLI_EXIT_USAGE;
+    }
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    bool more = fgetc(f) != EOF;
+    bool failed = ferror(f) != 0;
+    fclose(f);
+    if (failed || more) {
+      fprintf(stderr, "%s: error: --scores: '%s' %s\n", c->prog, list + 1,
+              failed ? "could not be read" : "is longer than 511 bytes");
+      return CLI_EXIT_USAGE;
+    }
+    buf[got] = '\0';
+    /* normalise separators to commas and drop a trailing one */
+    size_t k = 0;
+    for (size_t i = 0; i < got; i++) {
+      char ch = buf[i];
+      if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == ',') {
+        if (k > 0 && buf[k - 1] != ',') {
+          buf[k++] = ',';
+        }
+      } else {
+        buf[k++] = ch;
+      }
+    }
+    if (k > 0 && buf[k - 1] == ',') {
+      k--;
+    }
+    buf[k] = '\0';
+  } else {
+    if (strlen(list) >= sizeof buf) {
+      return cli_usage_error(c, "--scores is too long", NULL);
+    }
+    strcpy(buf, list);
   }
-  strcpy(buf, c->value[OPT_SCORES]);
   int n = split(buf, items, INFUSE_MAX_SCORES + 1);
   if (n < 0 || n > INFUSE_MAX_SCORES) {
     return cli_usage_error(c, "--scores: more than 64 scores", NULL);

@@ -32,7 +32,8 @@ LD_LIBRARY_PATH="$prefix/lib:$prefix/lib64:${LD_LIBRARY_PATH:-}" \
 
 # 3. the installed files
 for f in include/infuse.h include/infuse_version.h share/man/man1/infuse-rate.1 \
-         share/man/man1/infuse-dose.1 bin/infuse-rate bin/infuse-dose; do
+         share/man/man1/infuse-dose.1 share/man/man1/infuse-schedule.1 \
+         bin/infuse-rate bin/infuse-dose bin/infuse-schedule; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done
 echo "consumer builds: find_package and pkg-config ok"

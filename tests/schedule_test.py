@@ -229,6 +229,26 @@ class Schedule(unittest.TestCase):
         self.assertIn("no_response_after_3", codes)
         self.assertIsNone(r["first_response"])
 
+    def test_scores_from_a_file(self):
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".txt",
+                                         delete=False) as f:
+            f.write("28\n27\n 29\n")
+            name = f.name
+        try:
+            code, out, err = run("--start", "2026-11-30", "--json",
+                                 "--baseline", "30", "--scores", "@" + name)
+            self.assertEqual(code, 0, err)
+            r = json.loads(out)["review"]
+            self.assertEqual([p["score"] for p in r["points"]], [28, 27, 29])
+            code, out, err = run("--start", "2026-11-30", "--baseline", "30",
+                                 "--scores", "@" + name + ".missing")
+            self.assertEqual(code, 2)
+            self.assertEqual(out, "")
+            self.assertIn("cannot read", err)
+        finally:
+            os.unlink(name)
+
     def test_refusals(self):
         for args, needle in [
             ([], "--start is required"),
