@@ -119,21 +119,10 @@ static int32_t weekly_capacity(uint32_t clinic_days, int32_t min_interval) {
 /* ---- validation -----------------------------------------------------------
  */
 
+/* A course option in [lo, hi], else E_RANGE naming the range. */
 static int check_range(infuse_diag_t *diag, const char *field, int32_t v,
                        int32_t lo, int32_t hi) {
-  if (v < lo || v > hi) {
-    char range[64];
-    infuse__sb_t sb;
-    infuse__sb_init(&sb, range, sizeof range);
-    infuse__sb_puts(&sb, "is outside ");
-    infuse__sb_int(&sb, lo);
-    infuse__sb_puts(&sb, " to ");
-    infuse__sb_int(&sb, hi);
-    infuse__sb_finish(&sb);
-    return infuse__fail_q(diag, INFUSE_E_RANGE, field, v, INFUSE_UNIT_COUNT,
-                          range, NULL, NULL);
-  }
-  return INFUSE_OK;
+  return infuse__check_range(diag, INFUSE_E_RANGE, field, v, lo, hi, NULL);
 }
 
 static int validate(const infuse_course_options_t *o, infuse_diag_t *diag) {

@@ -367,3 +367,20 @@ int infuse__check_positive(infuse_diag_t *diag, const char *field, int64_t v,
   }
   return INFUSE_OK;
 }
+
+int infuse__check_range(infuse_diag_t *diag, int status, const char *field,
+                        int64_t v, int64_t lo, int64_t hi, const char *what) {
+  if (v >= lo && v <= hi) {
+    return INFUSE_OK;
+  }
+  char range[96];
+  infuse__sb_t sb;
+  infuse__sb_init(&sb, range, sizeof range);
+  infuse__sb_puts(&sb, "is outside ");
+  infuse__sb_int(&sb, lo);
+  infuse__sb_puts(&sb, " to ");
+  infuse__sb_int(&sb, hi);
+  infuse__sb_finish(&sb);
+  return infuse__fail_q(diag, status, field, v, INFUSE_UNIT_COUNT, range,
+                        what != NULL ? what : "", NULL);
+}

@@ -66,6 +66,11 @@ int infuse__fail_q(infuse_diag_t *diag, int status, const char *field,
 int infuse__check_positive(infuse_diag_t *diag, const char *field, int64_t v,
                            int64_t max, infuse_unit_t unit);
 
+/* A whole number that must lie in [lo, hi]: INFUSE_OK, or `status` with
+ * diag naming the range and, after it, `what` (may be NULL). */
+int infuse__check_range(infuse_diag_t *diag, int status, const char *field,
+                        int64_t v, int64_t lo, int64_t hi, const char *what);
+
 /* Return the status of expr from the calling function unless it is OK. */
 #define INFUSE__TRY(expr)                                                      \
   do {                                                                         \

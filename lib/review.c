@@ -17,23 +17,6 @@
 /* ---- shared helpers ------------------------------------------------------ */
 
 /* lo <= v <= hi, else E_RANGE (or `status`) naming the accepted range. */
-static int check_range(infuse_diag_t *diag, int status, const char *field,
-                       int64_t v, int64_t lo, int64_t hi, const char *what) {
-  if (v >= lo && v <= hi) {
-    return INFUSE_OK;
-  }
-  char range[96];
-  infuse__sb_t sb;
-  infuse__sb_init(&sb, range, sizeof range);
-  infuse__sb_puts(&sb, "is outside ");
-  infuse__sb_int(&sb, lo);
-  infuse__sb_puts(&sb, " to ");
-  infuse__sb_int(&sb, hi);
-  infuse__sb_finish(&sb);
-  return infuse__fail_q(diag, status, field, v, INFUSE_UNIT_COUNT, range,
-                        what != NULL ? what : "", NULL);
-}
-
 static int struct_size_error(infuse_diag_t *diag, const char *field,
                              uint32_t size, const char *type) {
   return infuse__fail_q(diag, INFUSE_E_STRUCT_SIZE, field, (int64_t)size,
@@ -98,18 +81,18 @@ static int validate_review_options(const infuse_review_options_t *o,
                           "is not a scale; accepted: 0 MADRS, 1 PHQ-9", NULL,
                           NULL);
   }
-  INFUSE__TRY(check_range(diag, INFUSE_E_INVALID,
-                          "review_options.improvement_pct", o->improvement_pct,
-                          1, 100, " percent"));
-  INFUSE__TRY(check_range(diag, INFUSE_E_INVALID, "review_options.partial_pct",
-                          o->partial_pct, o->improvement_pct, 100,
-                          " percent (at least improvement_pct)"));
-  INFUSE__TRY(check_range(diag, INFUSE_E_INVALID, "review_options.response_pct",
-                          o->response_pct, o->partial_pct, 100,
-                          " percent (at least partial_pct)"));
-  INFUSE__TRY(check_range(diag, INFUSE_E_INVALID,
-                          "review_options.remission_max", o->remission_max, 0,
-                          max, " (the scale's scores)"));
+  INFUSE__TRY(infuse__check_range(diag, INFUSE_E_INVALID,
+                                  "review_options.improvement_pct",
+                                  o->improvement_pct, 1, 100, " percent"));
+  INFUSE__TRY(infuse__check_range(
+      diag, INFUSE_E_INVALID, "review_options.partial_pct", o->partial_pct,
+      o->improvement_pct, 100, " percent (at least improvement_pct)"));
+  INFUSE__TRY(infuse__check_range(
+      diag, INFUSE_E_INVALID, "review_options.response_pct", o->response_pct,
+      o->partial_pct, 100, " percent (at least partial_pct)"));
+  INFUSE__TRY(infuse__check_range(
+      diag, INFUSE_E_INVALID, "review_options.remission_max", o->remission_max,
+      0, max, " (the scale's scores)"));
   return INFUSE_OK;
 }
 
@@ -179,8 +162,9 @@ int infuse_review_evaluate(const infuse_review_options_t *opt, int32_t baseline,
   }
   INFUSE__TRY(validate_review_options(opt, diag));
   int32_t max = scale_max((int)opt->scale);
-  INFUSE__TRY(check_range(diag, INFUSE_E_RANGE, "baseline", baseline, 1, max,
-                          " (a baseline score on this scale, not 0)"));
+  INFUSE__TRY(infuse__check_range(diag, INFUSE_E_RANGE, "baseline", baseline, 1,
+                                  max,
+                                  " (a baseline score on this scale, not 0)"));
   if (n_scores > INFUSE_MAX_SCORES) {
     return infuse__fail_q(diag, INFUSE_E_RANGE, "n_scores",
                           n_scores > (size_t)INT32_MAX ? INT32_MAX
@@ -199,8 +183,8 @@ int infuse_review_evaluate(const infuse_review_options_t *opt, int32_t baseline,
       infuse__sb_int(&sb, (int64_t)i);
       infuse__sb_putc(&sb, ']');
       infuse__sb_finish(&sb);
-      return check_range(diag, INFUSE_E_RANGE, field, scores[i], 0, max,
-                         " (a score on this scale)");
+      return infuse__check_range(diag, INFUSE_E_RANGE, field, scores[i], 0, max,
+                                 " (a score on this scale)");
     }
   }
 
@@ -358,9 +342,9 @@ static int validate_events(const infuse_exposure_event_t *ev, size_t n,
   for (size_t i = 0; i < n; i++) {
     if (ev[i].date < INFUSE_DATE_MIN || ev[i].date > INFUSE_DATE_MAX) {
       event_field(field, sizeof field, i, "date");
-      return check_range(diag, INFUSE_E_RANGE, field, ev[i].date,
-                         INFUSE_DATE_MIN, INFUSE_DATE_MAX,
-                         " (day numbers of 1900-01-01 to 9999-12-31)");
+      return infuse__check_range(diag, INFUSE_E_RANGE, field, ev[i].date,
+                                 INFUSE_DATE_MIN, INFUSE_DATE_MAX,
+                                 " (day numbers of 1900-01-01 to 9999-12-31)");
     }
     if (ev[i].dose_ng <= 0 || ev[i].dose_ng > MAX_EVENT_DOSE_NG) {
       event_field(field, sizeof field, i, "dose_ng");
@@ -421,10 +405,10 @@ int infuse_exposure_evaluate(const infuse_exposure_event_t *events, size_t n,
     return struct_size_error(diag, "exposure.struct_size", out->struct_size,
                              "infuse_exposure_t");
   }
-  INFUSE__TRY(check_range(diag, INFUSE_E_RANGE,
-                          "exposure_options.alert_infusions",
-                          opt->alert_infusions, 0, INFUSE_MAX_SESSIONS,
-                          " (0 turns the alert off)"));
+  INFUSE__TRY(infuse__check_range(diag, INFUSE_E_RANGE,
+                                  "exposure_options.alert_infusions",
+                                  opt->alert_infusions, 0, INFUSE_MAX_SESSIONS,
+                                  " (0 turns the alert off)"));
   if (opt->alert_dose_ug < 0 || opt->alert_dose_ug > MAX_ALERT_DOSE_UG) {
     return infuse__fail_q(diag, INFUSE_E_RANGE,
                           "exposure_options.alert_dose_ug", opt->alert_dose_ug,
@@ -506,7 +490,7 @@ static int check_vital(infuse_diag_t *diag, const char *field, int32_t v,
   if (v == 0) {
     return INFUSE_OK;
   }
-  return check_range(diag, INFUSE_E_RANGE, field, v, lo, hi, zero);
+  return infuse__check_range(diag, INFUSE_E_RANGE, field, v, lo, hi, zero);
 }
 
 static int check_flag(infuse_diag_t *diag, const char *field, int32_t v) {
@@ -520,8 +504,8 @@ static int check_flag(infuse_diag_t *diag, const char *field, int32_t v) {
 static int validate_screen(const infuse_screen_input_t *in,
                            const infuse_screen_thresholds_t *t,
                            infuse_diag_t *diag) {
-  INFUSE__TRY(check_range(diag, INFUSE_E_RANGE, "screen.failed_trials",
-                          in->failed_trials, -1, 50, " (-1 unknown)"));
+  INFUSE__TRY(infuse__check_range(diag, INFUSE_E_RANGE, "screen.failed_trials",
+                                  in->failed_trials, -1, 50, " (-1 unknown)"));
   INFUSE__TRY(
       check_flag(diag, "screen.psychotic_symptoms", in->psychotic_symptoms));
   INFUSE__TRY(
@@ -534,8 +518,9 @@ static int validate_screen(const infuse_screen_input_t *in,
                           300, " mmHg (0 not measured)"));
   INFUSE__TRY(check_vital(diag, "screen.heart_rate_bpm", in->heart_rate_bpm, 20,
                           250, " bpm (0 not measured)"));
-  INFUSE__TRY(check_range(diag, INFUSE_E_RANGE, "thresholds.min_failed_trials",
-                          t->min_failed_trials, 0, 50, NULL));
+  INFUSE__TRY(infuse__check_range(diag, INFUSE_E_RANGE,
+                                  "thresholds.min_failed_trials",
+                                  t->min_failed_trials, 0, 50, NULL));
   INFUSE__TRY(check_vital(diag, "thresholds.max_systolic_mmhg",
                           t->max_systolic_mmhg, 40, 300, " mmHg (0 off)"));
   INFUSE__TRY(check_vital(diag, "thresholds.max_diastolic_mmhg",

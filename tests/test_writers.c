@@ -292,8 +292,8 @@ START_TEST(text_shows_numbers_and_steps) {
       "VTBI                  103.5 mL",
       "0.5 mg/kg x 70 kg = 35 mg",
       "35 mg / 10 mg/mL = 3.5 mL",
-      "103.5 mL / 40 min = 155.25 mL/h; rounded nearest to 0.1 mL/h: "
-      "155.3 mL/h",
+      ("103.5 mL / 40 min = 155.25 mL/h; rounded nearest to 0.1 mL/h: "
+       "155.3 mL/h"),
       "Verdict   OK",
   };
   for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++) {
