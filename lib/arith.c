@@ -72,10 +72,15 @@ int infuse__muldiv_portable(uint64_t a, uint64_t b, uint64_t c,
 
 int infuse__muldiv(uint64_t a, uint64_t b, uint64_t c, infuse_rounding_t mode,
                    int64_t *out) {
-#if defined(__SIZEOF_INT128__) && !defined(INFUSE_NO_INT128)
   if (c == 0) {
     return INFUSE_E_INVALID;
   }
+  /* most products fit in 64 bits: no 128-bit division then */
+  if (b == 0 || a <= UINT64_MAX / b) {
+    uint64_t p = a * b;
+    return finish(p / c, p % c, c, mode, out);
+  }
+#if defined(__SIZEOF_INT128__) && !defined(INFUSE_NO_INT128)
   __extension__ typedef unsigned __int128 u128;
   u128 p = (u128)a * b;
   u128 q = p / c;

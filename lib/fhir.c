@@ -261,10 +261,13 @@ typedef struct jw {
 } jw_t;
 
 static void jw_indent(jw_t *w) {
-  infuse__sb_putc(w->sb, '\n');
-  for (int i = 0; i < w->depth; i++) {
-    infuse__sb_puts(w->sb, "  ");
+  static const char spaces[] = "\n                                "
+                               "                                ";
+  size_t n = 1 + 2 * (size_t)w->depth;
+  if (n > sizeof spaces - 1) {
+    n = sizeof spaces - 1; /* deeper than the writer ever nests */
   }
+  infuse__sb_putn(w->sb, spaces, n);
 }
 
 /* Start a member (key non-NULL) or an array element (key NULL). */

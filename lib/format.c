@@ -15,19 +15,13 @@ void infuse__sb_init(infuse__sb_t *sb, char *buf, size_t cap) {
   sb->len = 0;
 }
 
-void infuse__sb_putn(infuse__sb_t *sb, const char *s, size_t n) {
+void infuse__sb_putn_slow(infuse__sb_t *sb, const char *s, size_t n) {
   if (sb->cap > 0 && sb->len < sb->cap - 1) {
     size_t room = sb->cap - 1 - sb->len;
     memcpy(sb->buf + sb->len, s, n < room ? n : room);
   }
   sb->len += n;
 }
-
-void infuse__sb_puts(infuse__sb_t *sb, const char *s) {
-  infuse__sb_putn(sb, s, strlen(s));
-}
-
-void infuse__sb_putc(infuse__sb_t *sb, char c) { infuse__sb_putn(sb, &c, 1); }
 
 static void put_u64(infuse__sb_t *sb, uint64_t v, int min_digits) {
   char tmp[24];

@@ -35,12 +35,27 @@ static void out_unit(ics_out_t *o, const char *s, size_t n) {
   o->col += n;
 }
 
-/* Append ASCII text that needs no escaping (names, numbers, units). */
-static void out_ascii(ics_out_t *o, const char *s) {
-  for (; *s != '\0'; s++) {
-    out_unit(o, s, 1);
+/* Append n bytes of one-octet units (ASCII needing no escape) as runs:
+ * folding between any two of them is allowed. */
+static void out_run(ics_out_t *o, const char *s, size_t n) {
+  while (n > 0) {
+    if (o->col >= ICS_LINE_MAX) {
+      infuse__sb_putn(o->sb, "\r\n ", 3);
+      o->col = 1;
+    }
+    size_t k = ICS_LINE_MAX - o->col;
+    if (k > n) {
+      k = n;
+    }
+    infuse__sb_putn(o->sb, s, k);
+    o->col += k;
+    s += k;
+    n -= k;
   }
 }
+
+/* Append ASCII text that needs no escaping (names, numbers, units). */
+static void out_ascii(ics_out_t *o, const char *s) { out_run(o, s, strlen(s)); }
 
 static void out_int(ics_out_t *o, int64_t v) {
   char tmp[24];
@@ -116,6 +131,15 @@ static void out_text(ics_out_t *o, const char *text) {
   const unsigned char *s = (const unsigned char *)text;
   while (*s != '\0') {
     unsigned char c = *s;
+    /* a run of printable ASCII that needs no escape goes out at once */
+    const unsigned char *run = s;
+    while (*s >= 0x20u && *s < 0x7fu && *s != '\\' && *s != ';' && *s != ',') {
+      s++;
+    }
+    if (s != run) {
+      out_run(o, (const char *)run, (size_t)(s - run));
+      continue;
+    }
     if (c == '\\' || c == ';' || c == ',') {
       char esc[2] = {'\\', (char)c};
       out_unit(o, esc, 2);

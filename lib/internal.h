@@ -7,6 +7,8 @@
 
 #include "infuse.h"
 
+#include <string.h>
+
 /* Exact round(a * b / c) for non-negative 64-bit a, b and c > 0, through a
  * 128-bit intermediate. Returns INFUSE_OK, or INFUSE_E_RANGE when the result
  * exceeds INT64_MAX (nothing written), or INFUSE_E_INVALID for c == 0. */
@@ -26,9 +28,31 @@ typedef struct infuse__sb {
 } infuse__sb_t;
 
 void infuse__sb_init(infuse__sb_t *sb, char *buf, size_t cap);
-void infuse__sb_putn(infuse__sb_t *sb, const char *s, size_t n);
-void infuse__sb_puts(infuse__sb_t *sb, const char *s);
-void infuse__sb_putc(infuse__sb_t *sb, char c);
+void infuse__sb_putn_slow(infuse__sb_t *sb, const char *s, size_t n);
+
+/* Append n bytes: the common case (everything fits, or only measuring) is
+ * inline; a partial copy at the end of the buffer goes out of line. */
+static inline void infuse__sb_putn(infuse__sb_t *sb, const char *s, size_t n) {
+  if (sb->cap == 0) {
+    sb->len += n;
+  } else if (sb->len + n < sb->cap) {
+    memcpy(sb->buf + sb->len, s, n);
+    sb->len += n;
+  } else {
+    infuse__sb_putn_slow(sb, s, n);
+  }
+}
+
+static inline void infuse__sb_putc(infuse__sb_t *sb, char c) {
+  if (sb->len + 1 < sb->cap) {
+    sb->buf[sb->len] = c;
+  }
+  sb->len++;
+}
+
+static inline void infuse__sb_puts(infuse__sb_t *sb, const char *s) {
+  infuse__sb_putn(sb, s, strlen(s));
+}
 void infuse__sb_int(infuse__sb_t *sb, int64_t v);
 /* Writes the terminating NUL (if cap > 0) and returns the full length. */
 size_t infuse__sb_finish(infuse__sb_t *sb);
