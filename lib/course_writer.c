@@ -7,6 +7,18 @@
 
 #include <string.h>
 
+int infuse__write_bounded(infuse__render_fn render, const void *what,
+                          size_t bound, char *buf, size_t cap, size_t *len) {
+  if (bound > 0 && cap > bound) {
+    infuse__sb_t sb;
+    infuse__sb_init(&sb, buf, cap);
+    render(&sb, what);
+    *len = infuse__sb_finish(&sb);
+    return INFUSE_OK;
+  }
+  return infuse__write_twice(render, what, buf, cap, len);
+}
+
 int infuse__write_twice(infuse__render_fn render, const void *what, char *buf,
                         size_t cap, size_t *len) {
   infuse__sb_t sb;
@@ -101,18 +113,77 @@ int infuse__export_check(const infuse_course_export_t *x, bool need_id,
   return INFUSE_OK;
 }
 
+/* YYYY-MM-DD of a date already checked to be in range. */
 static void put_date(infuse__sb_t *sb, int32_t date) {
-  char d[16];
-  size_t n = infuse_date_format(date, d, sizeof d);
-  infuse__sb_putn(sb, d, n);
+  int32_t y = 0, m = 0, d = 0;
+  if (infuse_date_to_ymd(date, &y, &m, &d) != INFUSE_OK) {
+    return; /* cannot happen: infuse__export_check checked every date */
+  }
+  char t[10] = {(char)('0' + y / 1000),
+                (char)('0' + y / 100 % 10),
+                (char)('0' + y / 10 % 10),
+                (char)('0' + y % 10),
+                '-',
+                (char)('0' + m / 10),
+                (char)('0' + m % 10),
+                '-',
+                (char)('0' + d / 10),
+                (char)('0' + d % 10)};
+  infuse__sb_putn(sb, t, sizeof t);
 }
 
 /* ---- JSON -----------------------------------------------------------------
  */
 
-static void render_json(infuse__sb_t *sb, const void *what) {
-  const infuse_course_export_t *x = what;
+/* What both passes share: the export and the part of every session or row
+ * that is the same throughout, formatted once. */
+typedef struct prepared {
+  const infuse_course_export_t *x;
+  char tail[160];
+  size_t tail_len;
+} prepared_t;
+
+static void prepare_json(prepared_t *p, const infuse_course_export_t *x) {
   const infuse_result_t *r = x->result;
+  infuse__sb_t t;
+  p->x = x;
+  infuse__sb_init(&t, p->tail, sizeof p->tail);
+  if (r != NULL) {
+    infuse__sb_puts(&t, ", \"dose_mg\": ");
+    infuse__put_number(&t, r->dose_ng, INFUSE_UNIT_NG, 6);
+    if (r->has_pump) {
+      infuse__sb_puts(&t, ", \"rate_ml_per_h\": ");
+      infuse__put_number(&t, r->rate_ul_per_h, INFUSE_UNIT_UL_PER_H, 3);
+      infuse__sb_puts(&t, ", \"vtbi_ml\": ");
+      infuse__put_number(&t, r->vtbi_ul, INFUSE_UNIT_UL, 3);
+    }
+  }
+  infuse__sb_putc(&t, '}');
+  p->tail_len = infuse__sb_finish(&t);
+}
+
+/* Longest JSON string of s (every byte as \u00XX) with its quotes. */
+static size_t json_string_bound(const char *s) { return 6 * strlen(s) + 2; }
+
+/* Literal text of one session is under 160 bytes with 7-digit numbers
+ * (intervals and moves are at most INFUSE_DATE_MAX days); the summary
+ * under 200 plus its strings and one number. */
+static size_t json_bound(const prepared_t *p) {
+  const infuse_course_export_t *x = p->x;
+  size_t b = 64 + x->n_sessions * (200 + p->tail_len) + 200;
+  if (x->result != NULL) {
+    b += json_string_bound(x->result->protocol_id) +
+         json_string_bound(x->result->protocol_version) + 64;
+  }
+  return b;
+}
+
+static void render_json(infuse__sb_t *sb, const void *what) {
+  const prepared_t *p = what;
+  const infuse_course_export_t *x = p->x;
+  const infuse_result_t *r = x->result;
+  const char *tail = p->tail;
+  size_t tail_len = p->tail_len;
   int32_t n_induction = 0;
   infuse__sb_puts(sb, "{\n  \"sessions\": [");
   for (size_t i = 0; i < x->n_sessions; i++) {
@@ -138,17 +209,7 @@ static void render_json(infuse__sb_t *sb, const void *what) {
     }
     infuse__sb_puts(sb, ", \"moved_days\": ");
     infuse__sb_int(sb, s->moved_days);
-    if (r != NULL) {
-      infuse__sb_puts(sb, ", \"dose_mg\": ");
-      infuse__put_number(sb, r->dose_ng, INFUSE_UNIT_NG, 6);
-      if (r->has_pump) {
-        infuse__sb_puts(sb, ", \"rate_ml_per_h\": ");
-        infuse__put_number(sb, r->rate_ul_per_h, INFUSE_UNIT_UL_PER_H, 3);
-        infuse__sb_puts(sb, ", \"vtbi_ml\": ");
-        infuse__put_number(sb, r->vtbi_ul, INFUSE_UNIT_UL, 3);
-      }
-    }
-    infuse__sb_putc(sb, '}');
+    infuse__sb_putn(sb, tail, tail_len);
   }
   infuse__sb_puts(sb, "\n  ],\n  \"summary\": {\"sessions\": ");
   infuse__sb_int(sb, (int64_t)x->n_sessions);
@@ -182,14 +243,45 @@ int infuse_course_write_json(const infuse_course_export_t *x, char *buf,
     return INFUSE_E_NULL;
   }
   INFUSE__TRY(infuse__export_check(x, false, false));
-  return infuse__write_twice(render_json, x, buf, cap, len);
+  prepared_t p;
+  prepare_json(&p, x);
+  return infuse__write_bounded(render_json, &p, json_bound(&p), buf, cap, len);
 }
 
 /* ---- CSV (RFC 4180: CRLF, a header line; no field needs quoting) --------- */
 
-static void render_csv(infuse__sb_t *sb, const void *what) {
-  const infuse_course_export_t *x = what;
+static void prepare_csv(prepared_t *p, const infuse_course_export_t *x) {
   const infuse_result_t *r = x->result;
+  infuse__sb_t t;
+  p->x = x;
+  infuse__sb_init(&t, p->tail, sizeof p->tail);
+  infuse__sb_putc(&t, ',');
+  if (r != NULL) {
+    infuse__put_number(&t, r->dose_ng, INFUSE_UNIT_NG, 6);
+  }
+  infuse__sb_putc(&t, ',');
+  if (r != NULL && r->has_pump) {
+    infuse__put_number(&t, r->rate_ul_per_h, INFUSE_UNIT_UL_PER_H, 3);
+  }
+  infuse__sb_putc(&t, ',');
+  if (r != NULL && r->has_pump) {
+    infuse__put_number(&t, r->vtbi_ul, INFUSE_UNIT_UL, 3);
+  }
+  infuse__sb_puts(&t, "\r\n");
+  p->tail_len = infuse__sb_finish(&t);
+}
+
+/* Header under 100 bytes; a row is at most 4 + 10 + 11 + 3 x 7 digits and
+ * 6 commas before its tail. */
+static size_t csv_bound(const prepared_t *p) {
+  return 100 + p->x->n_sessions * (64 + p->tail_len);
+}
+
+static void render_csv(infuse__sb_t *sb, const void *what) {
+  const prepared_t *p = what;
+  const infuse_course_export_t *x = p->x;
+  const char *tail = p->tail;
+  size_t tail_len = p->tail_len;
   infuse__sb_puts(sb, "index,date,phase,interval_days,target_interval_days,"
                       "moved_days,dose_mg,rate_ml_per_h,vtbi_ml\r\n");
   for (size_t i = 0; i < x->n_sessions; i++) {
@@ -209,19 +301,7 @@ static void render_csv(infuse__sb_t *sb, const void *what) {
     }
     infuse__sb_putc(sb, ',');
     infuse__sb_int(sb, s->moved_days);
-    infuse__sb_putc(sb, ',');
-    if (r != NULL) {
-      infuse__put_number(sb, r->dose_ng, INFUSE_UNIT_NG, 6);
-    }
-    infuse__sb_putc(sb, ',');
-    if (r != NULL && r->has_pump) {
-      infuse__put_number(sb, r->rate_ul_per_h, INFUSE_UNIT_UL_PER_H, 3);
-    }
-    infuse__sb_putc(sb, ',');
-    if (r != NULL && r->has_pump) {
-      infuse__put_number(sb, r->vtbi_ul, INFUSE_UNIT_UL, 3);
-    }
-    infuse__sb_puts(sb, "\r\n");
+    infuse__sb_putn(sb, tail, tail_len);
   }
 }
 
@@ -231,5 +311,19 @@ int infuse_course_write_csv(const infuse_course_export_t *x, char *buf,
     return INFUSE_E_NULL;
   }
   INFUSE__TRY(infuse__export_check(x, false, false));
-  return infuse__write_twice(render_csv, x, buf, cap, len);
+  prepared_t p;
+  prepare_csv(&p, x);
+  return infuse__write_bounded(render_csv, &p, csv_bound(&p), buf, cap, len);
+}
+
+size_t infuse__course_json_bound(const infuse_course_export_t *x) {
+  prepared_t p;
+  prepare_json(&p, x);
+  return json_bound(&p);
+}
+
+size_t infuse__course_csv_bound(const infuse_course_export_t *x) {
+  prepared_t p;
+  prepare_csv(&p, x);
+  return csv_bound(&p);
 }

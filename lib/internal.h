@@ -119,6 +119,14 @@ int infuse__export_check(const infuse_course_export_t *x, bool need_id,
 typedef void (*infuse__render_fn)(infuse__sb_t *sb, const void *what);
 int infuse__write_twice(infuse__render_fn render, const void *what, char *buf,
                         size_t cap, size_t *len);
+/* The same with a proven upper bound of the length: when the buffer is
+ * larger than the bound, one pass writes directly (it cannot run out);
+ * otherwise two passes as above. bound 0: always two passes. */
+int infuse__write_bounded(infuse__render_fn render, const void *what,
+                          size_t bound, char *buf, size_t cap, size_t *len);
+/* Upper bounds of the course JSON and CSV lengths (for tests). */
+size_t infuse__course_json_bound(const infuse_course_export_t *x);
+size_t infuse__course_csv_bound(const infuse_course_export_t *x);
 
 /* Append a JSON string literal with escaping. */
 void infuse__json_string(infuse__sb_t *sb, const char *s);

@@ -3,7 +3,7 @@
  * by hand, the buffer contract, and refusal of malformed exports. Also the
  * oral regimen (infuse_oral_compute), whose numbers are hand arithmetic.
  */
-#include <infuse.h>
+#include "internal.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -165,6 +165,60 @@ START_TEST(malformed_exports_refused) {
 }
 END_TEST
 
+/* The one-pass path (buffer larger than the bound) and the two-pass path
+ * (buffer just large enough) give the same bytes, and the bound is never
+ * below the length, over random plans, doses and protocol texts. */
+START_TEST(bound_holds_and_paths_agree) {
+  static infuse_session_t many[INFUSE_MAX_SESSIONS];
+  static char one[1 << 18], two[1 << 18];
+  uint64_t state = 0x243f6a8885a308d3u;
+  for (int trial = 0; trial < 300; trial++) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    uint32_t rnd = (uint32_t)(state >> 33);
+    infuse_course_options_t o;
+    ck_assert_int_eq(infuse_course_init(&o, day(1990, 1, 1) +
+                                                (int32_t)(rnd % 30000)),
+                     INFUSE_OK);
+    o.maintenance = (infuse_maintenance_t)(rnd % 3);
+    o.horizon_months = 1 + (int32_t)(rnd / 3 % 60);
+    size_t n = 0;
+    ck_assert_int_eq(
+        infuse_course_plan(&o, many, INFUSE_MAX_SESSIONS, &n, NULL), 0);
+    infuse_protocol_t p;
+    infuse_request_t q;
+    infuse_result_t r;
+    ck_assert_int_eq(infuse_protocol_get("ketamine-trd-40", &p, NULL), 0);
+    /* odd but printable protocol text, to stress escaping */
+    strcpy(p.version, (rnd & 1) ? "v\"\\x\xc3\xa9" : "1");
+    ck_assert_int_eq(infuse_request_init(&q, &p), 0);
+    q.weight_g = 30000 + (int64_t)(rnd % 270000);
+    q.acknowledge = INFUSE_ACK_ALL;
+    r.struct_size = sizeof r;
+    ck_assert_int_ge(infuse_pump_compute(&q, &r, NULL), 0);
+    infuse_course_export_t e;
+    memset(&e, 0, sizeof e);
+    e.struct_size = sizeof e;
+    e.sessions = many;
+    e.n_sessions = n;
+    e.result = (rnd & 2) ? &r : NULL;
+    for (int w = 0; w < 2; w++) {
+      size_t need = 0, len1 = 0, len2 = 0;
+      ck_assert_int_eq(writers[w](&e, NULL, 0, &need),
+                       INFUSE_E_BUFFER_TOO_SMALL);
+      size_t bound = w == 0 ? infuse__course_json_bound(&e)
+                            : infuse__course_csv_bound(&e);
+      ck_assert_uint_ge(bound, need);
+      ck_assert_uint_lt(bound + 1, sizeof one);
+      ck_assert_int_eq(writers[w](&e, one, bound + 1, &len1), INFUSE_OK);
+      ck_assert_int_eq(writers[w](&e, two, need + 1, &len2), INFUSE_OK);
+      ck_assert_uint_eq(len1, need);
+      ck_assert_uint_eq(len2, need);
+      ck_assert_mem_eq(one, two, need + 1);
+    }
+  }
+}
+END_TEST
+
 /* ---- oral regimen --------------------------------------------------------- */
 
 START_TEST(oral_dose_and_volume) {
@@ -233,6 +287,8 @@ static Suite *suite(void) {
   tcase_add_test(core, json_and_csv_with_dose);
   tcase_add_test(core, csv_dates_only);
   tcase_add_test(core, oral_dose_and_volume);
+  tcase_add_test(core, bound_holds_and_paths_agree);
+  tcase_set_timeout(core, 60);
   suite_add_tcase(s, core);
   TCase *errors = tcase_create("errors");
   tcase_add_loop_test(errors, too_small_untouched, 0, 2);
