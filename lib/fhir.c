@@ -31,6 +31,20 @@
 
 #include <string.h>
 
+/* Append a string literal with one copy, its length known at compile time. */
+#define PUT_LIT(sb, lit) infuse__sb_putn((sb), "" lit, sizeof(lit) - 1)
+
+/* The first pass of infuse__write_twice only measures (cap 0). Parts whose
+ * length is fixed (UUIDs, dates) are then counted without being computed:
+ * with cap 0, infuse__sb_putn adds n to the length and never reads s. */
+static bool measuring(const infuse__sb_t *sb) { return sb->cap == 0; }
+
+/* The bytes a builder over a local array holds (the arrays are sized for
+ * the longest text, so this is sb->len; the bound only guards the reads). */
+static size_t sb_held(const infuse__sb_t *sb) {
+  return sb->cap == 0 || sb->len < sb->cap ? sb->len : sb->cap - 1;
+}
+
 /* ---- SHA-1 (FIPS 180-4), only for the name-based UUIDs ------------------- */
 
 typedef struct sha1 {
@@ -44,45 +58,71 @@ static uint32_t rol32(uint32_t v, unsigned n) {
   return (v << n) | (v >> (32u - n));
 }
 
-static void sha1_compress(sha1_t *c) {
-  uint32_t w[80];
+static uint32_t load_be32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         (uint32_t)p[3];
+}
+
+/* One 64-byte block, fully unrolled: the 80 rounds rotate the roles of
+ * a..e instead of moving the values, and the message schedule is kept as
+ * the last 16 words. */
+static void sha1_compress(uint32_t h[5], const uint8_t *p) {
+  uint32_t w[16];
   for (unsigned i = 0; i < 16; i++) {
-    w[i] = (uint32_t)c->block[4 * i] << 24 |
-           (uint32_t)c->block[4 * i + 1] << 16 |
-           (uint32_t)c->block[4 * i + 2] << 8 | (uint32_t)c->block[4 * i + 3];
+    w[i] = load_be32(p + 4 * i);
   }
-  for (unsigned i = 16; i < 80; i++) {
-    w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-  }
-  uint32_t a = c->h[0], b = c->h[1], d = c->h[3], e = c->h[4];
-  uint32_t cc = c->h[2];
-  for (unsigned i = 0; i < 80; i++) {
-    uint32_t f, k;
-    if (i < 20) {
-      f = (b & cc) | (~b & d);
-      k = 0x5a827999u;
-    } else if (i < 40) {
-      f = b ^ cc ^ d;
-      k = 0x6ed9eba1u;
-    } else if (i < 60) {
-      f = (b & cc) | (b & d) | (cc & d);
-      k = 0x8f1bbcdcu;
-    } else {
-      f = b ^ cc ^ d;
-      k = 0xca62c1d6u;
-    }
-    uint32_t t = rol32(a, 5) + f + e + k + w[i];
-    e = d;
-    d = cc;
-    cc = rol32(b, 30);
-    b = a;
-    a = t;
-  }
-  c->h[0] += a;
-  c->h[1] += b;
-  c->h[2] += cc;
-  c->h[3] += d;
-  c->h[4] += e;
+  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+#define SHA1_W(i)                                                              \
+  (w[(i)&15] = rol32(w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^                  \
+                         w[((i) + 2) & 15] ^ w[(i)&15],                        \
+                     1))
+#define SHA1_F1(b, c, d) ((d) ^ ((b) & ((c) ^ (d))))
+#define SHA1_F2(b, c, d) ((b) ^ (c) ^ (d))
+#define SHA1_F3(b, c, d) (((b) & (c)) | ((d) & ((b) | (c))))
+#define SHA1_R(a, b, c, d, e, f, k, wi)                                        \
+  do {                                                                         \
+    (e) += rol32((a), 5) + f((b), (c), (d)) + (k) + (wi);                      \
+    (b) = rol32((b), 30);                                                      \
+  } while (0)
+#define SHA1_5(f, k, i, W)                                                     \
+  SHA1_R(a, b, c, d, e, f, k, W(i));                                           \
+  SHA1_R(e, a, b, c, d, f, k, W((i) + 1));                                     \
+  SHA1_R(d, e, a, b, c, f, k, W((i) + 2));                                     \
+  SHA1_R(c, d, e, a, b, f, k, W((i) + 3));                                     \
+  SHA1_R(b, c, d, e, a, f, k, W((i) + 4))
+#define SHA1_W0(i) w[i]
+  SHA1_5(SHA1_F1, 0x5a827999u, 0, SHA1_W0);
+  SHA1_5(SHA1_F1, 0x5a827999u, 5, SHA1_W0);
+  SHA1_5(SHA1_F1, 0x5a827999u, 10, SHA1_W0);
+  SHA1_R(a, b, c, d, e, SHA1_F1, 0x5a827999u, w[15]);
+  SHA1_R(e, a, b, c, d, SHA1_F1, 0x5a827999u, SHA1_W(16));
+  SHA1_R(d, e, a, b, c, SHA1_F1, 0x5a827999u, SHA1_W(17));
+  SHA1_R(c, d, e, a, b, SHA1_F1, 0x5a827999u, SHA1_W(18));
+  SHA1_R(b, c, d, e, a, SHA1_F1, 0x5a827999u, SHA1_W(19));
+  SHA1_5(SHA1_F2, 0x6ed9eba1u, 20, SHA1_W);
+  SHA1_5(SHA1_F2, 0x6ed9eba1u, 25, SHA1_W);
+  SHA1_5(SHA1_F2, 0x6ed9eba1u, 30, SHA1_W);
+  SHA1_5(SHA1_F2, 0x6ed9eba1u, 35, SHA1_W);
+  SHA1_5(SHA1_F3, 0x8f1bbcdcu, 40, SHA1_W);
+  SHA1_5(SHA1_F3, 0x8f1bbcdcu, 45, SHA1_W);
+  SHA1_5(SHA1_F3, 0x8f1bbcdcu, 50, SHA1_W);
+  SHA1_5(SHA1_F3, 0x8f1bbcdcu, 55, SHA1_W);
+  SHA1_5(SHA1_F2, 0xca62c1d6u, 60, SHA1_W);
+  SHA1_5(SHA1_F2, 0xca62c1d6u, 65, SHA1_W);
+  SHA1_5(SHA1_F2, 0xca62c1d6u, 70, SHA1_W);
+  SHA1_5(SHA1_F2, 0xca62c1d6u, 75, SHA1_W);
+#undef SHA1_W0
+#undef SHA1_5
+#undef SHA1_R
+#undef SHA1_F3
+#undef SHA1_F2
+#undef SHA1_F1
+#undef SHA1_W
+  h[0] += a;
+  h[1] += b;
+  h[2] += c;
+  h[3] += d;
+  h[4] += e;
 }
 
 static void sha1_init(sha1_t *c) {
@@ -105,74 +145,95 @@ static void sha1_update(sha1_t *c, const void *data, size_t n) {
     p += take;
     n -= take;
     if (c->used == 64) {
-      sha1_compress(c);
+      sha1_compress(c->h, c->block);
       c->used = 0;
     }
   }
 }
 
-static void sha1_final(sha1_t *c, uint8_t out[20]) {
-  uint64_t bits = c->total * 8u;
-  uint8_t pad = 0x80;
-  sha1_update(c, &pad, 1);
-  pad = 0;
-  while (c->used != 56) {
-    sha1_update(c, &pad, 1);
-  }
-  uint8_t len[8];
-  for (unsigned i = 0; i < 8; i++) {
-    len[i] = (uint8_t)(bits >> (56 - 8 * i));
-  }
-  sha1_update(c, len, sizeof len);
-  for (unsigned i = 0; i < 20; i++) {
-    out[i] = (uint8_t)(c->h[i / 4] >> (24 - 8 * (i % 4)));
-  }
+/* ---- dates ------------------------------------------------------------- */
+
+static const char digit_pairs[201] = "00010203040506070809"
+                                     "10111213141516171819"
+                                     "20212223242526272829"
+                                     "30313233343536373839"
+                                     "40414243444546474849"
+                                     "50515253545556575859"
+                                     "60616263646566676869"
+                                     "70717273747576777879"
+                                     "80818283848586878889"
+                                     "90919293949596979899";
+
+#define DATE_LEN 10
+
+/* A day number in INFUSE_DATE_MIN..INFUSE_DATE_MAX as "YYYY-MM-DD" (no
+ * NUL), the same text as infuse_date_format, by the same era arithmetic. */
+static void format_date(char out[DATE_LEN], int32_t date) {
+  uint32_t z = (uint32_t)(date + 719468); /* >= 0 from 1900 on */
+  uint32_t era = z / 146097u;
+  uint32_t doe = z - era * 146097u;
+  uint32_t yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
+  uint32_t doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
+  uint32_t mp = (5u * doy + 2u) / 153u;
+  uint32_t d = doy - (153u * mp + 2u) / 5u + 1u;
+  uint32_t m = mp < 10u ? mp + 3u : mp - 9u;
+  uint32_t y = yoe + era * 400u + (m <= 2u ? 1u : 0u);
+  memcpy(out, digit_pairs + 2u * (y / 100u), 2);
+  memcpy(out + 2, digit_pairs + 2u * (y % 100u), 2);
+  out[4] = '-';
+  memcpy(out + 5, digit_pairs + 2u * m, 2);
+  out[7] = '-';
+  memcpy(out + 8, digit_pairs + 2u * d, 2);
 }
 
-/* ---- names ----------------------------------------------------------------
- */
+#define INSTANT_LEN 20
 
-#define UUID_LEN 36
-#define DEFAULT_DOMAIN "infuse.invalid"
-
-/* The UUID (lowercase, 8-4-4-4-12) of entry k, NUL-terminated. */
-static void entry_uuid(const infuse_course_export_t *x, int32_t k,
-                       char out[UUID_LEN + 1]) {
-  static const uint8_t ns_url[16] = {0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad,
-                                     0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0,
-                                     0x4f, 0xd4, 0x30, 0xc8};
-  static const char hex[] = "0123456789abcdef";
-  const char *domain = x->uid_domain != NULL ? x->uid_domain : DEFAULT_DOMAIN;
-  char num[16];
-  infuse__sb_t sb;
-  infuse__sb_init(&sb, num, sizeof num);
-  infuse__sb_int(&sb, k);
-  size_t num_len = infuse__sb_finish(&sb);
-
-  sha1_t c;
-  sha1_init(&c);
-  sha1_update(&c, ns_url, sizeof ns_url);
-  sha1_update(&c, "infuse-fhir ", 12);
-  sha1_update(&c, domain, strlen(domain));
-  sha1_update(&c, " ", 1);
-  sha1_update(&c, x->patient_reference, strlen(x->patient_reference));
-  sha1_update(&c, " ", 1);
-  sha1_update(&c, x->course_id, strlen(x->course_id));
-  sha1_update(&c, " ", 1);
-  sha1_update(&c, num, num_len);
-  uint8_t d[20];
-  sha1_final(&c, d);
-  d[6] = (uint8_t)((d[6] & 0x0fu) | 0x50u); /* version 5 */
-  d[8] = (uint8_t)((d[8] & 0x3fu) | 0x80u); /* RFC 9562 variant */
-  size_t o = 0;
-  for (unsigned i = 0; i < 16; i++) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) {
-      out[o++] = '-';
-    }
-    out[o++] = hex[d[i] >> 4];
-    out[o++] = hex[d[i] & 15u];
+/* seconds since 1970-01-01T00:00:00Z (a day in range) as
+ * "YYYY-MM-DDThh:mm:ssZ" */
+static void format_instant(char out[INSTANT_LEN], int64_t t) {
+  int64_t days = t / 86400;
+  int64_t sec = t % 86400;
+  if (sec < 0) {
+    sec += 86400;
+    days -= 1;
   }
-  out[o] = '\0';
+  format_date(out, (int32_t)days);
+  uint32_t s = (uint32_t)sec;
+  out[10] = 'T';
+  memcpy(out + 11, digit_pairs + 2u * (s / 3600u), 2);
+  out[13] = ':';
+  memcpy(out + 14, digit_pairs + 2u * (s % 3600u / 60u), 2);
+  out[16] = ':';
+  memcpy(out + 17, digit_pairs + 2u * (s % 60u), 2);
+  out[19] = 'Z';
+}
+
+/* ---- integers ------------------------------------------------------------ */
+
+/* v in decimal, two digits a step. */
+static void put_uint(infuse__sb_t *sb, uint64_t v) {
+  char tmp[20];
+  size_t n = sizeof tmp;
+  while (v >= 100u) {
+    n -= 2;
+    memcpy(tmp + n, digit_pairs + 2u * (v % 100u), 2);
+    v /= 100u;
+  }
+  if (v >= 10u) {
+    n -= 2;
+    memcpy(tmp + n, digit_pairs + 2u * v, 2);
+  } else {
+    tmp[--n] = (char)('0' + v);
+  }
+  infuse__sb_putn(sb, tmp + n, sizeof tmp - n);
+}
+
+static void put_int(infuse__sb_t *sb, int64_t v) {
+  if (v >= 0) {
+    put_uint(sb, (uint64_t)v);
+  } else {
+    infuse__sb_int(sb, v);
+  }
 }
 
 /* ---- runs -----------------------------------------------------------------
@@ -249,75 +310,49 @@ static run_t run_at(const infuse_course_export_t *x, size_t first) {
   return r;
 }
 
-/* ---- a small pretty JSON emitter ------------------------------------------
- */
+/* ---- what every MedicationRequest of one export shares ------------------- */
 
-#define JW_DEPTH 16
+#define UUID_LEN 36
+#define DEFAULT_DOMAIN "infuse.invalid"
 
-typedef struct jw {
-  infuse__sb_t *sb;
-  int depth;
-  bool empty[JW_DEPTH]; /* nothing written yet in the container at depth */
-} jw_t;
+/* The longest quantity infuse__put_quantity writes: sign, 20 digits, point,
+ * 6 decimals, space, a symbol of at most 4 bytes. */
+#define QUANTITY_MAX 33
+#define NUMBER_MAX 28 /* the same without space and symbol */
+/* "<dose> IV over <duration> at <rate> (VTBI <vtbi>), " */
+#define MID_MAX (4 * QUANTITY_MAX + 32)
+#define NOTE_TAIL "; computed by infuse, for a prescriber to review and sign."
+/* "Protocol <id> version <version><tail>", every byte possibly escaped */
+#define NOTE_MAX                                                               \
+  (sizeof "Protocol " + 2 * INFUSE_PROTOCOL_ID_MAX + sizeof " version " +      \
+   2 * INFUSE_PROTOCOL_VERSION_MAX + sizeof NOTE_TAIL)
+/* "Maintenance: ketamine " + MID + rhythm (at most 4 + 13 + 10 + 6 bytes) +
+ * ", " + "<count> sessions from <date> to <date>." */
+#define TEXT_MAX (24 + MID_MAX + 40 + 2 + 48)
 
-static void jw_indent(jw_t *w) {
-  static const char spaces[] = "\n                                "
-                               "                                ";
-  size_t n = 1 + 2 * (size_t)w->depth;
-  if (n > sizeof spaces - 1) {
-    n = sizeof spaces - 1; /* deeper than the writer ever nests */
-  }
-  infuse__sb_putn(w->sb, spaces, n);
-}
-
-/* Start a member (key non-NULL) or an array element (key NULL). */
-static void jw_key(jw_t *w, const char *key) {
-  if (!w->empty[w->depth]) {
-    infuse__sb_putc(w->sb, ',');
-  }
-  w->empty[w->depth] = false;
-  jw_indent(w);
-  if (key != NULL) {
-    infuse__sb_putc(w->sb, '"');
-    infuse__sb_puts(w->sb, key);
-    infuse__sb_puts(w->sb, "\": ");
-  }
-}
-
-static void jw_open(jw_t *w, const char *key, char bracket) {
-  jw_key(w, key);
-  infuse__sb_putc(w->sb, bracket);
-  w->depth++;
-  w->empty[w->depth] = true;
-}
-
-static void jw_close(jw_t *w, char bracket) {
-  w->depth--;
-  jw_indent(w);
-  infuse__sb_putc(w->sb, bracket);
-}
-
-/* A string member whose text needs no escaping (our own literals). */
-static void jw_lit(jw_t *w, const char *key, const char *text) {
-  jw_key(w, key);
-  infuse__sb_putc(w->sb, '"');
-  infuse__sb_puts(w->sb, text);
-  infuse__sb_putc(w->sb, '"');
-}
-
-static void jw_int(jw_t *w, const char *key, int64_t v) {
-  jw_key(w, key);
-  infuse__sb_int(w->sb, v);
-}
-
-static void jw_date(jw_t *w, const char *key, int32_t date) {
-  char d[16];
-  size_t n = infuse_date_format(date, d, sizeof d);
-  jw_key(w, key);
-  infuse__sb_putc(w->sb, '"');
-  infuse__sb_putn(w->sb, d, n);
-  infuse__sb_putc(w->sb, '"');
-}
+typedef struct fhir_ctx {
+  const infuse_course_export_t *x;
+  bool pump; /* a result with a pump program */
+  /* the UUID name "infuse-fhir <domain> <patient> <course_id> " hashed */
+  sha1_t name;
+  char instant[INSTANT_LEN]; /* dtstamp */
+  const char *patient;
+  size_t patient_len;
+  bool patient_plain; /* needs no escaping (export_check makes sure) */
+  const char *course;
+  size_t course_len;
+  bool course_plain;
+  int64_t duration; /* with pump: in durationUnit */
+  const char *duration_unit;
+  size_t mid_len;
+  size_t note_len; /* 0: no note */
+  size_t dose_len;
+  size_t rate_len;
+  char mid[MID_MAX];
+  char note[NOTE_MAX];
+  char dose[NUMBER_MAX + 4];
+  char rate[NUMBER_MAX + 4];
+} fhir_ctx_t;
 
 /* Caller text inside a JSON string: printable ASCII is kept (with '"' and
  * '\\' escaped), every other byte becomes '?', so the value is valid JSON
@@ -337,275 +372,413 @@ static void put_ascii(infuse__sb_t *sb, const char *s) {
   }
 }
 
-static void jw_text(jw_t *w, const char *key, const char *s) {
-  jw_key(w, key);
-  infuse__sb_putc(w->sb, '"');
-  put_ascii(w->sb, s);
-  infuse__sb_putc(w->sb, '"');
+/* Does put_ascii copy s unchanged? Sets *len to strlen(s). */
+static bool ascii_plain(const char *s, size_t *len) {
+  bool plain = true;
+  size_t n = 0;
+  for (; s[n] != '\0'; n++) {
+    unsigned char c = (unsigned char)s[n];
+    if (c == '"' || c == '\\' || c < 0x20u || c >= 0x7fu) {
+      plain = false;
+    }
+  }
+  *len = n;
+  return plain;
+}
+
+static void put_text(infuse__sb_t *sb, const char *s, size_t len, bool plain) {
+  if (plain) {
+    infuse__sb_putn(sb, s, len);
+  } else {
+    put_ascii(sb, s);
+  }
+}
+
+static void ctx_init(fhir_ctx_t *c, const infuse_course_export_t *x) {
+  const infuse_result_t *r = x->result;
+  c->x = x;
+  c->pump = r != NULL && r->has_pump;
+  c->patient = x->patient_reference;
+  c->patient_plain = ascii_plain(c->patient, &c->patient_len);
+  c->course = x->course_id;
+  c->course_plain = ascii_plain(c->course, &c->course_len);
+  format_instant(c->instant, x->dtstamp);
+
+  static const uint8_t ns_url[16] = {0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad,
+                                     0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0,
+                                     0x4f, 0xd4, 0x30, 0xc8};
+  const char *domain = x->uid_domain != NULL ? x->uid_domain : DEFAULT_DOMAIN;
+  sha1_init(&c->name);
+  sha1_update(&c->name, ns_url, sizeof ns_url);
+  sha1_update(&c->name, "infuse-fhir ", 12);
+  sha1_update(&c->name, domain, strlen(domain));
+  sha1_update(&c->name, " ", 1);
+  sha1_update(&c->name, c->patient, c->patient_len);
+  sha1_update(&c->name, " ", 1);
+  sha1_update(&c->name, c->course, c->course_len);
+  sha1_update(&c->name, " ", 1);
+
+  infuse__sb_t sb;
+  infuse__sb_init(&sb, c->mid, sizeof c->mid);
+  if (r != NULL) {
+    infuse__put_quantity(&sb, r->dose_ng, INFUSE_UNIT_NG);
+    infuse__sb_putc(&sb, ' ');
+  }
+  PUT_LIT(&sb, "IV");
+  if (c->pump) {
+    PUT_LIT(&sb, " over ");
+    infuse__put_quantity(&sb, r->duration_s, INFUSE_UNIT_S);
+    PUT_LIT(&sb, " at ");
+    infuse__put_quantity(&sb, r->rate_ul_per_h, INFUSE_UNIT_UL_PER_H);
+    PUT_LIT(&sb, " (VTBI ");
+    infuse__put_quantity(&sb, r->vtbi_ul, INFUSE_UNIT_UL);
+    infuse__sb_putc(&sb, ')');
+  }
+  PUT_LIT(&sb, ", ");
+  c->mid_len = sb_held(&sb);
+
+  c->note_len = 0;
+  c->dose_len = 0;
+  c->rate_len = 0;
+  c->duration = 0;
+  c->duration_unit = "s";
+  if (r == NULL) {
+    return;
+  }
+  if (r->protocol_id[0] != '\0') {
+    infuse__sb_init(&sb, c->note, sizeof c->note);
+    PUT_LIT(&sb, "Protocol ");
+    put_ascii(&sb, r->protocol_id);
+    if (r->protocol_version[0] != '\0') {
+      PUT_LIT(&sb, " version ");
+      put_ascii(&sb, r->protocol_version);
+    }
+    PUT_LIT(&sb, NOTE_TAIL);
+    c->note_len = sb_held(&sb);
+  }
+  infuse__sb_init(&sb, c->dose, sizeof c->dose);
+  infuse__put_number(&sb, r->dose_ng, INFUSE_UNIT_NG, 6);
+  c->dose_len = sb_held(&sb);
+  if (c->pump) {
+    infuse__sb_init(&sb, c->rate, sizeof c->rate);
+    infuse__put_number(&sb, r->rate_ul_per_h, INFUSE_UNIT_UL_PER_H, 3);
+    c->rate_len = sb_held(&sb);
+    bool minutes = r->duration_s % 60 == 0;
+    c->duration = minutes ? r->duration_s / 60 : r->duration_s;
+    c->duration_unit = minutes ? "min" : "s";
+  }
+}
+
+/* The UUID (lowercase, 8-4-4-4-12) of entry k: the hashed name prefix,
+ * then k's digits and the SHA-1 padding, one or two blocks. */
+static void entry_uuid(const fhir_ctx_t *ctx, int32_t k, char out[UUID_LEN]) {
+  static const char hex[] = "0123456789abcdef";
+  const sha1_t *name = &ctx->name;
+  uint8_t tail[128];
+  size_t n = name->used;
+  memcpy(tail, name->block, n);
+  char num[12];
+  size_t nd = sizeof num;
+  uint32_t v = (uint32_t)k;
+  do {
+    num[--nd] = (char)('0' + v % 10u);
+    v /= 10u;
+  } while (v != 0);
+  memcpy(tail + n, num + nd, sizeof num - nd);
+  n += sizeof num - nd;
+  uint64_t bits = (name->total + (sizeof num - nd)) * 8u;
+  tail[n++] = 0x80;
+  size_t blocks = n + 8 <= 64 ? 1 : 2;
+  size_t end = 64 * blocks;
+  memset(tail + n, 0, end - 8 - n);
+  for (unsigned i = 0; i < 8; i++) {
+    tail[end - 8 + i] = (uint8_t)(bits >> (56 - 8 * i));
+  }
+  uint32_t h[5];
+  memcpy(h, name->h, sizeof h);
+  sha1_compress(h, tail);
+  if (blocks == 2) {
+    sha1_compress(h, tail + 64);
+  }
+  uint8_t d[16];
+  for (unsigned i = 0; i < 16; i++) {
+    d[i] = (uint8_t)(h[i / 4] >> (24 - 8 * (i % 4)));
+  }
+  d[6] = (uint8_t)((d[6] & 0x0fu) | 0x50u); /* version 5 */
+  d[8] = (uint8_t)((d[8] & 0x3fu) | 0x80u); /* RFC 9562 variant */
+  size_t o = 0;
+  for (unsigned i = 0; i < 16; i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) {
+      out[o++] = '-';
+    }
+    out[o++] = hex[d[i] >> 4];
+    out[o++] = hex[d[i] & 15u];
+  }
 }
 
 /* ---- pieces ---------------------------------------------------------------
  */
-
-/* seconds since 1970-01-01T00:00:00Z as "YYYY-MM-DDThh:mm:ssZ" */
-static void put_instant(infuse__sb_t *sb, int64_t t) {
-  int64_t days = t / 86400;
-  int64_t sec = t % 86400;
-  if (sec < 0) {
-    sec += 86400;
-    days -= 1;
-  }
-  char d[16];
-  size_t n = infuse_date_format((int32_t)days, d, sizeof d);
-  infuse__sb_putn(sb, d, n);
-  char hms[10] = {
-      'T', (char)('0' + sec / 36000),      (char)('0' + sec / 3600 % 10),
-      ':', (char)('0' + sec % 3600 / 600), (char)('0' + sec % 600 / 60),
-      ':', (char)('0' + sec % 60 / 10),    (char)('0' + sec % 10),
-      'Z'};
-  infuse__sb_putn(sb, hms, sizeof hms);
-}
-
-static void jw_instant(jw_t *w, const char *key, int64_t t) {
-  jw_key(w, key);
-  infuse__sb_putc(w->sb, '"');
-  put_instant(w->sb, t);
-  infuse__sb_putc(w->sb, '"');
-}
-
-static void jw_coding(jw_t *w, const char *system, const char *code,
-                      const char *display) {
-  jw_open(w, NULL, '{');
-  jw_lit(w, "system", system);
-  jw_lit(w, "code", code);
-  jw_lit(w, "display", display);
-  jw_close(w, '}');
-}
-
-/* A UCUM Quantity. */
-static void jw_quantity(jw_t *w, const char *key, int64_t value,
-                        infuse_unit_t unit, int decimals, const char *ucum) {
-  jw_open(w, key, '{');
-  jw_key(w, "value");
-  infuse__put_number(w->sb, value, unit, decimals);
-  jw_lit(w, "unit", ucum);
-  jw_lit(w, "system", "http://unitsofmeasure.org");
-  jw_lit(w, "code", ucum);
-  jw_close(w, '}');
-}
 
 /* "3 times a week", "every 2 weeks", "every 5 days", ... */
 static void put_rhythm(infuse__sb_t *sb, const run_t *r) {
   bool weeks = r->period_unit[0] == 'w';
   if (r->frequency == 1) {
     if (r->period == 1) {
-      infuse__sb_puts(sb, weeks ? "once a week" : "daily");
+      if (weeks) {
+        PUT_LIT(sb, "once a week");
+      } else {
+        PUT_LIT(sb, "daily");
+      }
       return;
     }
-    infuse__sb_puts(sb, "every ");
+    PUT_LIT(sb, "every ");
   } else {
-    infuse__sb_int(sb, r->frequency);
+    put_int(sb, r->frequency);
     if (r->period == 1) {
-      infuse__sb_puts(sb, weeks ? " times a week" : " times a day");
+      if (weeks) {
+        PUT_LIT(sb, " times a week");
+      } else {
+        PUT_LIT(sb, " times a day");
+      }
       return;
     }
-    infuse__sb_puts(sb, " times every ");
+    PUT_LIT(sb, " times every ");
   }
-  infuse__sb_int(sb, r->period);
-  infuse__sb_puts(sb, weeks ? " weeks" : " days");
+  put_int(sb, r->period);
+  if (weeks) {
+    PUT_LIT(sb, " weeks");
+  } else {
+    PUT_LIT(sb, " days");
+  }
 }
 
 /* The dosage text, also the narrative; only characters that need no escape
- * in JSON or XHTML. */
-static void put_dosage_text(infuse__sb_t *sb, const infuse_course_export_t *x,
-                            const run_t *run) {
-  const infuse_result_t *r = x->result;
-  const infuse_session_t *s = &x->sessions[run->first];
-  infuse__sb_puts(sb, s->phase == INFUSE_PHASE_INDUCTION
-                          ? "Induction: ketamine "
-                          : "Maintenance: ketamine ");
-  if (r != NULL) {
-    infuse__put_quantity(sb, r->dose_ng, INFUSE_UNIT_NG);
-    infuse__sb_putc(sb, ' ');
+ * in JSON or XHTML. first and last: the run's dates, formatted (unread when
+ * sb only measures). */
+static void put_dosage_text(infuse__sb_t *sb, const fhir_ctx_t *c,
+                            const run_t *run, const char *first,
+                            const char *last) {
+  const infuse_session_t *s = &c->x->sessions[run->first];
+  if (s->phase == INFUSE_PHASE_INDUCTION) {
+    PUT_LIT(sb, "Induction: ketamine ");
+  } else {
+    PUT_LIT(sb, "Maintenance: ketamine ");
   }
-  infuse__sb_puts(sb, "IV");
-  if (r != NULL && r->has_pump) {
-    infuse__sb_puts(sb, " over ");
-    infuse__put_quantity(sb, r->duration_s, INFUSE_UNIT_S);
-    infuse__sb_puts(sb, " at ");
-    infuse__put_quantity(sb, r->rate_ul_per_h, INFUSE_UNIT_UL_PER_H);
-    infuse__sb_puts(sb, " (VTBI ");
-    infuse__put_quantity(sb, r->vtbi_ul, INFUSE_UNIT_UL);
-    infuse__sb_putc(sb, ')');
-  }
-  infuse__sb_puts(sb, ", ");
+  infuse__sb_putn(sb, c->mid, c->mid_len);
   if (run->frequency > 0) {
     put_rhythm(sb, run);
-    infuse__sb_puts(sb, ", ");
+    PUT_LIT(sb, ", ");
   }
-  char d[16];
-  size_t n = infuse_date_format(s->date, d, sizeof d);
   if (run->count == 1) {
-    infuse__sb_puts(sb, "1 session on ");
-    infuse__sb_putn(sb, d, n);
+    PUT_LIT(sb, "1 session on ");
+    infuse__sb_putn(sb, first, DATE_LEN);
   } else {
-    infuse__sb_int(sb, (int64_t)run->count);
-    infuse__sb_puts(sb, " sessions from ");
-    infuse__sb_putn(sb, d, n);
-    infuse__sb_puts(sb, " to ");
-    n = infuse_date_format(x->sessions[run->first + run->count - 1].date, d,
-                           sizeof d);
-    infuse__sb_putn(sb, d, n);
+    put_uint(sb, run->count);
+    PUT_LIT(sb, " sessions from ");
+    infuse__sb_putn(sb, first, DATE_LEN);
+    PUT_LIT(sb, " to ");
+    infuse__sb_putn(sb, last, DATE_LEN);
   }
   infuse__sb_putc(sb, '.');
 }
 
-static void jw_dosage_text(jw_t *w, const char *key,
-                           const infuse_course_export_t *x, const run_t *run,
-                           bool narrative) {
-  jw_key(w, key);
-  infuse__sb_putc(w->sb, '"');
-  if (narrative) {
-    infuse__sb_puts(w->sb,
-                    "<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\"><p>");
-  }
-  put_dosage_text(w->sb, x, run);
-  if (narrative) {
-    infuse__sb_puts(w->sb, "</p></div>");
-  }
-  infuse__sb_putc(w->sb, '"');
-}
+/* ---- the document ---------------------------------------------------------
+ *
+ * The JSON is pretty-printed with two spaces a level; the fixed parts are
+ * written as literals, with the indentation of where they stand.
+ */
 
-static void render_medication_request(jw_t *w, const infuse_course_export_t *x,
+static void render_medication_request(infuse__sb_t *sb, const fhir_ctx_t *c,
                                       const run_t *run, int32_t k) {
-  const infuse_result_t *r = x->result;
-  char uuid[UUID_LEN + 1];
-  entry_uuid(x, k, uuid);
+  const infuse_session_t *s = &c->x->sessions[run->first];
+  char uuid[UUID_LEN];
+  char first[DATE_LEN], last[DATE_LEN];
+  if (!measuring(sb)) {
+    entry_uuid(c, k, uuid);
+    format_date(first, s->date);
+    format_date(last, s[run->count - 1].date);
+  }
+  /* the dosage text, written twice */
+  char text[TEXT_MAX];
+  infuse__sb_t tsb;
+  infuse__sb_init(&tsb, measuring(sb) ? NULL : text, sizeof text);
+  put_dosage_text(&tsb, c, run, first, last);
+  size_t text_len = sb_held(&tsb);
 
-  jw_open(w, NULL, '{');
-  jw_key(w, "fullUrl");
-  infuse__sb_puts(w->sb, "\"urn:uuid:");
-  infuse__sb_puts(w->sb, uuid);
-  infuse__sb_putc(w->sb, '"');
-  jw_open(w, "resource", '{');
-  jw_lit(w, "resourceType", "MedicationRequest");
-  jw_lit(w, "id", uuid);
-  jw_open(w, "text", '{');
-  jw_lit(w, "status", "generated");
-  jw_dosage_text(w, "div", x, run, true);
-  jw_close(w, '}');
-  jw_lit(w, "status", "draft");
-  jw_lit(w, "intent", "order");
-  jw_open(w, "medicationCodeableConcept", '{');
-  jw_open(w, "coding", '[');
-  jw_coding(w, "http://www.nlm.nih.gov/research/umls/rxnorm", "6130",
-            "ketamine");
-  jw_close(w, ']');
-  jw_lit(w, "text", "ketamine");
-  jw_close(w, '}');
-  jw_open(w, "subject", '{');
-  jw_text(w, "reference", x->patient_reference);
-  jw_close(w, '}');
-  jw_instant(w, "authoredOn", x->dtstamp);
-  jw_open(w, "groupIdentifier", '{');
-  jw_text(w, "value", x->course_id);
-  jw_close(w, '}');
-  if (r != NULL && r->protocol_id[0] != '\0') {
-    jw_open(w, "note", '[');
-    jw_open(w, NULL, '{');
-    jw_key(w, "text");
-    infuse__sb_puts(w->sb, "\"Protocol ");
-    put_ascii(w->sb, r->protocol_id);
-    if (r->protocol_version[0] != '\0') {
-      infuse__sb_puts(w->sb, " version ");
-      put_ascii(w->sb, r->protocol_version);
+  if (k == 1) {
+    PUT_LIT(sb, "\n    {");
+  } else {
+    PUT_LIT(sb, ",\n    {");
+  }
+  PUT_LIT(sb, "\n      \"fullUrl\": \"urn:uuid:");
+  infuse__sb_putn(sb, uuid, UUID_LEN);
+  PUT_LIT(sb, "\",\n      \"resource\": {"
+              "\n        \"resourceType\": \"MedicationRequest\","
+              "\n        \"id\": \"");
+  infuse__sb_putn(sb, uuid, UUID_LEN);
+  PUT_LIT(sb, "\",\n        \"text\": {"
+              "\n          \"status\": \"generated\","
+              "\n          \"div\": \"<div "
+              "xmlns=\\\"http://www.w3.org/1999/xhtml\\\"><p>");
+  infuse__sb_putn(sb, text, text_len);
+  PUT_LIT(sb, "</p></div>\""
+              "\n        },"
+              "\n        \"status\": \"draft\","
+              "\n        \"intent\": \"order\","
+              "\n        \"medicationCodeableConcept\": {"
+              "\n          \"coding\": ["
+              "\n            {"
+              "\n              \"system\": "
+              "\"http://www.nlm.nih.gov/research/umls/rxnorm\","
+              "\n              \"code\": \"6130\","
+              "\n              \"display\": \"ketamine\""
+              "\n            }"
+              "\n          ],"
+              "\n          \"text\": \"ketamine\""
+              "\n        },"
+              "\n        \"subject\": {"
+              "\n          \"reference\": \"");
+  put_text(sb, c->patient, c->patient_len, c->patient_plain);
+  PUT_LIT(sb, "\"\n        },"
+              "\n        \"authoredOn\": \"");
+  infuse__sb_putn(sb, c->instant, INSTANT_LEN);
+  PUT_LIT(sb, "\",\n        \"groupIdentifier\": {"
+              "\n          \"value\": \"");
+  put_text(sb, c->course, c->course_len, c->course_plain);
+  PUT_LIT(sb, "\"\n        },");
+  if (c->note_len > 0) {
+    PUT_LIT(sb, "\n        \"note\": ["
+                "\n          {"
+                "\n            \"text\": \"");
+    infuse__sb_putn(sb, c->note, c->note_len);
+    PUT_LIT(sb, "\"\n          }"
+                "\n        ],");
+  }
+  PUT_LIT(sb, "\n        \"dosageInstruction\": ["
+              "\n          {"
+              "\n            \"text\": \"");
+  infuse__sb_putn(sb, text, text_len);
+  PUT_LIT(sb, "\",\n            \"timing\": {"
+              "\n              \"event\": [");
+  /* one item per session: ",\n" + 16 spaces + "\"YYYY-MM-DD\"" */
+  char item[] = ",\n                \"YYYY-MM-DD\"";
+  const size_t item_len = sizeof item - 1;
+  const size_t date_at = item_len - 1 - DATE_LEN;
+  if (measuring(sb)) {
+    sb->len += run->count * item_len - 1;
+  } else {
+    for (size_t i = 0; i < run->count; i++) {
+      if (i == 0) {
+        memcpy(item + date_at, first, DATE_LEN);
+      } else if (i == run->count - 1) {
+        memcpy(item + date_at, last, DATE_LEN);
+      } else {
+        format_date(item + date_at, s[i].date);
+      }
+      if (i == 0) {
+        infuse__sb_putn(sb, item + 1, item_len - 1);
+      } else {
+        infuse__sb_putn(sb, item, item_len);
+      }
     }
-    infuse__sb_puts(w->sb, "; computed by infuse, for a prescriber to review "
-                           "and sign.\"");
-    jw_close(w, '}');
-    jw_close(w, ']');
   }
-  jw_open(w, "dosageInstruction", '[');
-  jw_open(w, NULL, '{');
-  jw_dosage_text(w, "text", x, run, false);
-  jw_open(w, "timing", '{');
-  jw_open(w, "event", '[');
-  for (size_t i = 0; i < run->count; i++) {
-    jw_date(w, NULL, x->sessions[run->first + i].date);
-  }
-  jw_close(w, ']');
-  jw_open(w, "repeat", '{');
-  jw_open(w, "boundsPeriod", '{');
-  jw_date(w, "start", x->sessions[run->first].date);
-  jw_date(w, "end", x->sessions[run->first + run->count - 1].date);
-  jw_close(w, '}');
-  jw_int(w, "count", (int64_t)run->count);
-  if (r != NULL && r->has_pump) {
-    bool minutes = r->duration_s % 60 == 0;
-    jw_int(w, "duration", minutes ? r->duration_s / 60 : r->duration_s);
-    jw_lit(w, "durationUnit", minutes ? "min" : "s");
+  PUT_LIT(sb, "\n              ],"
+              "\n              \"repeat\": {"
+              "\n                \"boundsPeriod\": {"
+              "\n                  \"start\": \"");
+  infuse__sb_putn(sb, first, DATE_LEN);
+  PUT_LIT(sb, "\",\n                  \"end\": \"");
+  infuse__sb_putn(sb, last, DATE_LEN);
+  PUT_LIT(sb, "\"\n                },"
+              "\n                \"count\": ");
+  put_uint(sb, run->count);
+  if (c->pump) {
+    PUT_LIT(sb, ",\n                \"duration\": ");
+    put_int(sb, c->duration);
+    PUT_LIT(sb, ",\n                \"durationUnit\": \"");
+    infuse__sb_puts(sb, c->duration_unit);
+    infuse__sb_putc(sb, '"');
   }
   if (run->frequency > 0) {
-    jw_int(w, "frequency", run->frequency);
-    jw_int(w, "period", run->period);
-    jw_lit(w, "periodUnit", run->period_unit);
+    PUT_LIT(sb, ",\n                \"frequency\": ");
+    put_int(sb, run->frequency);
+    PUT_LIT(sb, ",\n                \"period\": ");
+    put_int(sb, run->period);
+    PUT_LIT(sb, ",\n                \"periodUnit\": \"");
+    infuse__sb_puts(sb, run->period_unit);
+    infuse__sb_putc(sb, '"');
   }
-  jw_close(w, '}');
-  jw_close(w, '}');
-  jw_open(w, "route", '{');
-  jw_open(w, "coding", '[');
-  jw_coding(w, "http://snomed.info/sct", "47625008", "Intravenous route");
-  jw_close(w, ']');
-  jw_close(w, '}');
-  if (r != NULL) {
-    jw_open(w, "doseAndRate", '[');
-    jw_open(w, NULL, '{');
-    jw_open(w, "type", '{');
-    jw_open(w, "coding", '[');
-    jw_coding(w, "http://terminology.hl7.org/CodeSystem/dose-rate-type",
-              "calculated", "Calculated");
-    jw_close(w, ']');
-    jw_close(w, '}');
-    jw_quantity(w, "doseQuantity", r->dose_ng, INFUSE_UNIT_NG, 6, "mg");
-    if (r->has_pump) {
-      jw_quantity(w, "rateQuantity", r->rate_ul_per_h, INFUSE_UNIT_UL_PER_H, 3,
-                  "mL/h");
+  PUT_LIT(sb, "\n              }"
+              "\n            },"
+              "\n            \"route\": {"
+              "\n              \"coding\": ["
+              "\n                {"
+              "\n                  \"system\": \"http://snomed.info/sct\","
+              "\n                  \"code\": \"47625008\","
+              "\n                  \"display\": \"Intravenous route\""
+              "\n                }"
+              "\n              ]"
+              "\n            }");
+  if (c->x->result != NULL) {
+    PUT_LIT(sb, ",\n            \"doseAndRate\": ["
+                "\n              {"
+                "\n                \"type\": {"
+                "\n                  \"coding\": ["
+                "\n                    {"
+                "\n                      \"system\": "
+                "\"http://terminology.hl7.org/CodeSystem/dose-rate-type\","
+                "\n                      \"code\": \"calculated\","
+                "\n                      \"display\": \"Calculated\""
+                "\n                    }"
+                "\n                  ]"
+                "\n                },"
+                "\n                \"doseQuantity\": {"
+                "\n                  \"value\": ");
+    infuse__sb_putn(sb, c->dose, c->dose_len);
+    PUT_LIT(sb, ",\n                  \"unit\": \"mg\","
+                "\n                  \"system\": \"http://unitsofmeasure.org\","
+                "\n                  \"code\": \"mg\""
+                "\n                }");
+    if (c->pump) {
+      PUT_LIT(sb, ",\n                \"rateQuantity\": {"
+                  "\n                  \"value\": ");
+      infuse__sb_putn(sb, c->rate, c->rate_len);
+      PUT_LIT(sb,
+              ",\n                  \"unit\": \"mL/h\","
+              "\n                  \"system\": \"http://unitsofmeasure.org\","
+              "\n                  \"code\": \"mL/h\""
+              "\n                }");
     }
-    jw_close(w, '}');
-    jw_close(w, ']');
+    PUT_LIT(sb, "\n              }"
+                "\n            ]");
   }
-  jw_close(w, '}');
-  jw_close(w, ']');
-  jw_close(w, '}');
-  jw_close(w, '}');
+  PUT_LIT(sb, "\n          }"
+              "\n        ]"
+              "\n      }"
+              "\n    }");
 }
 
 static void render_fhir(infuse__sb_t *sb, const void *what) {
-  const infuse_course_export_t *x = what;
-  jw_t w;
-  memset(&w, 0, sizeof w);
-  w.sb = sb;
-  w.empty[0] = true;
-  char uuid[UUID_LEN + 1];
-  entry_uuid(x, 0, uuid);
-
-  infuse__sb_putc(sb, '{');
-  w.depth = 1;
-  w.empty[1] = true;
-  jw_lit(&w, "resourceType", "Bundle");
-  jw_lit(&w, "id", uuid);
-  jw_lit(&w, "type", "collection");
-  jw_instant(&w, "timestamp", x->dtstamp);
-  jw_open(&w, "entry", '[');
+  const fhir_ctx_t *c = what;
+  const infuse_course_export_t *x = c->x;
+  char uuid[UUID_LEN];
+  if (!measuring(sb)) {
+    entry_uuid(c, 0, uuid);
+  }
+  PUT_LIT(sb, "{\n  \"resourceType\": \"Bundle\","
+              "\n  \"id\": \"");
+  infuse__sb_putn(sb, uuid, UUID_LEN);
+  PUT_LIT(sb, "\",\n  \"type\": \"collection\","
+              "\n  \"timestamp\": \"");
+  infuse__sb_putn(sb, c->instant, INSTANT_LEN);
+  PUT_LIT(sb, "\",\n  \"entry\": [");
   int32_t k = 0;
   for (size_t i = 0; i < x->n_sessions;) {
     run_t run = run_at(x, i);
-    render_medication_request(&w, x, &run, ++k);
+    render_medication_request(sb, c, &run, ++k);
     i += run.count;
   }
-  jw_close(&w, ']');
-  jw_close(&w, '}');
-  infuse__sb_putc(sb, '\n');
+  PUT_LIT(sb, "\n  ]\n}\n");
 }
 
 int infuse_course_write_fhir(const infuse_course_export_t *x, char *buf,
@@ -627,5 +800,8 @@ int infuse_course_write_fhir(const infuse_course_export_t *x, char *buf,
   if (x->result != NULL && x->result->route != INFUSE_ROUTE_IV_INFUSION) {
     return INFUSE_E_INVALID;
   }
-  return infuse__write_twice(render_fhir, x, buf, cap, len);
+  /* The parts every request shares are computed once, for both passes. */
+  fhir_ctx_t ctx;
+  ctx_init(&ctx, x);
+  return infuse__write_twice(render_fhir, &ctx, buf, cap, len);
 }
