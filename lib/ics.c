@@ -157,7 +157,7 @@ static void out_piece(ics_out_t *o, const ics_piece_t *p) {
     }
     size_t k = at + room; /* the unit holding octet k does not fit */
     if (p->atoms) {
-      while (k > at && (p->cont[k / 8] >> (k % 8)) & 1u) {
+      while (k > at && ((unsigned)p->cont[k / 8] >> (k % 8) & 1u) != 0) {
         k--;
       }
     }
