@@ -83,9 +83,13 @@ if command -v valgrind >/dev/null 2>&1; then
   # The writers cost about 10 and 30 times the pump program: a tenth of
   # the calls keeps the callgrind runs short.
   wn=$((iterations / 10)); [ "$wn" -gt 0 ] || wn=1
-  echo "== callgrind: $iterations calls (pump), $wn calls (json, text)"
-  for c in pump json text; do
-    if [ "$c" = pump ]; then cn=$iterations; else cn=$wn; fi
+  echo "== callgrind: $iterations calls (pump), $wn calls (json, text), $((iterations / 100)) courses"
+  for c in pump json text course; do
+    case "$c" in
+      pump) cn=$iterations ;;
+      course) cn=$((iterations / 100)); [ "$cn" -gt 0 ] || cn=1 ;;
+      *) cn=$wn ;;
+    esac
     for n in 0 "$cn"; do
       valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$c.$n" \
         "$bench" --only "$c" --iterations "$n" >/dev/null 2>"$tmp/cg.$c.$n.log" \
@@ -102,7 +106,7 @@ if command -v valgrind >/dev/null 2>&1; then
   done
 else
   echo "== valgrind not installed: no instruction counts"
-  ir[pump]=n/a; ir[json]=n/a; ir[text]=n/a
+  ir[pump]=n/a; ir[json]=n/a; ir[text]=n/a; ir[course]=n/a
 fi
 
 # ----------------------------------------------------------- end to end ----
@@ -183,6 +187,7 @@ row "infuse_write_text, time"          "$text_ns ns/call"   "-" ""
 row "infuse_write_text, instructions"  "${ir[text]} Ir/call" "-" ""
 row "infuse_write_text, heap allocations" "$text_al"        "0"          "$v_tal"
 row "12-month course, plan + 4 exports" "$course_ns ns/call" "<= 20000 ns" "$v_course"
+row "12-month course, instructions"    "${ir[course]} Ir/call" "-" ""
 row "12-month course, heap allocations" "$course_al"        "0"          "$v_cal"
 row "infuse-rate --weight 70kg, wall"  "$e2e_ms ms/run"     "< 5 ms"     "$v_e2e"
 [ -z "$e2e_how" ] || echo "(end to end by $e2e_how over $runs runs; infuse-rate exit status $e2e_rc)"
