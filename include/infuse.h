@@ -90,6 +90,9 @@ extern "C" {
   X(E_INDEX, -17, "the index is out of range")
 
 typedef enum infuse_status {
+/* `value` is an integer literal from the X-macro table above, used whole
+ * as an enumerator initializer: parentheses would add nothing.
+ * NOLINTNEXTLINE(bugprone-macro-parentheses) */
 #define INFUSE__STATUS_ENUM(name, value, text) INFUSE_##name = value,
   INFUSE_STATUS_MAP(INFUSE__STATUS_ENUM)
 #undef INFUSE__STATUS_ENUM
@@ -492,6 +495,9 @@ typedef enum infuse_severity {
 
 typedef enum infuse_finding_code {
   INFUSE_FINDING_NONE = 0,
+/* `value` is an integer literal from the X-macro table above, used whole
+ * as an enumerator initializer: parentheses would add nothing.
+ * NOLINTNEXTLINE(bugprone-macro-parentheses) */
 #define INFUSE__FINDING_ENUM(name, value, text) INFUSE_FINDING_##name = value,
   INFUSE_FINDING_MAP(INFUSE__FINDING_ENUM)
 #undef INFUSE__FINDING_ENUM
@@ -556,6 +562,9 @@ INFUSE_API size_t infuse_finding_message(const infuse_finding_t *finding,
 
 typedef enum infuse_step_kind {
   INFUSE_STEP_NONE = 0,
+/* `value` is an integer literal from the X-macro table above, used whole
+ * as an enumerator initializer: parentheses would add nothing.
+ * NOLINTNEXTLINE(bugprone-macro-parentheses) */
 #define INFUSE__STEP_ENUM(name, value, key, formula) INFUSE_STEP_##name = value,
   INFUSE_STEP_MAP(INFUSE__STEP_ENUM)
 #undef INFUSE__STEP_ENUM
@@ -1038,6 +1047,9 @@ INFUSE_API INFUSE_NODISCARD int infuse_review_init(
 
 typedef enum infuse_review_code {
   INFUSE_REVIEW_NONE = 0,
+/* `value` is an integer literal from the X-macro table above, used whole
+ * as an enumerator initializer: parentheses would add nothing.
+ * NOLINTNEXTLINE(bugprone-macro-parentheses) */
 #define INFUSE__REVIEW_ENUM(name, value, text) INFUSE_REVIEW_##name = value,
   INFUSE_REVIEW_FINDING_MAP(INFUSE__REVIEW_ENUM)
 #undef INFUSE__REVIEW_ENUM
@@ -1176,6 +1188,9 @@ INFUSE_API INFUSE_NODISCARD int infuse_screen_init(
 
 typedef enum infuse_screen_code {
   INFUSE_SCREEN_NONE = 0,
+/* `value` is an integer literal from the X-macro table above, used whole
+ * as an enumerator initializer: parentheses would add nothing.
+ * NOLINTNEXTLINE(bugprone-macro-parentheses) */
 #define INFUSE__SCREEN_ENUM(name, value, text) INFUSE_SCREEN_##name = value,
   INFUSE_SCREEN_FINDING_MAP(INFUSE__SCREEN_ENUM)
 #undef INFUSE__SCREEN_ENUM

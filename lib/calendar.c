@@ -102,7 +102,7 @@ int infuse_date_parse(const char *text, const char *field, int32_t *out,
   infuse__sb_finish(&sb);
   int32_t y, m, d;
   size_t len = 0;
-  while (text[len] != '\0' && len < 11) {
+  while (len < 11 && text[len] != '\0') {
     len++;
   }
   if (len != 10 || text[4] != '-' || text[7] != '-' || !digits(text, 4, &y) ||
@@ -127,8 +127,8 @@ size_t infuse_date_format(int32_t date, char *buf, size_t cap) {
   if (buf == NULL || cap < 11 || infuse_date_to_ymd(date, &y, &m, &d) != 0) {
     return 0;
   }
-  int32_t parts[3] = {y, m, d};
-  int widths[3] = {4, 2, 2};
+  const int32_t parts[3] = {y, m, d};
+  const int widths[3] = {4, 2, 2};
   size_t k = 0;
   for (int i = 0; i < 3; i++) {
     if (i > 0) {

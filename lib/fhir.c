@@ -69,7 +69,7 @@ static uint32_t load_be32(const uint8_t *p) {
 static void sha1_compress(uint32_t h[5], const uint8_t *p) {
   uint32_t w[16];
   for (unsigned i = 0; i < 16; i++) {
-    w[i] = load_be32(p + 4 * i);
+    w[i] = load_be32(p + (size_t)4 * i);
   }
   uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
 #define SHA1_W(i)                                                              \
@@ -178,12 +178,12 @@ static void format_date(char out[DATE_LEN], int32_t date) {
   uint32_t d = doy - (153u * mp + 2u) / 5u + 1u;
   uint32_t m = mp < 10u ? mp + 3u : mp - 9u;
   uint32_t y = yoe + era * 400u + (m <= 2u ? 1u : 0u);
-  memcpy(out, digit_pairs + 2u * (y / 100u), 2);
-  memcpy(out + 2, digit_pairs + 2u * (y % 100u), 2);
+  memcpy(out, digit_pairs + (size_t)2u * (y / 100u), 2);
+  memcpy(out + 2, digit_pairs + (size_t)2u * (y % 100u), 2);
   out[4] = '-';
-  memcpy(out + 5, digit_pairs + 2u * m, 2);
+  memcpy(out + 5, digit_pairs + (size_t)2u * m, 2);
   out[7] = '-';
-  memcpy(out + 8, digit_pairs + 2u * d, 2);
+  memcpy(out + 8, digit_pairs + (size_t)2u * d, 2);
 }
 
 #define INSTANT_LEN 20
@@ -200,11 +200,11 @@ static void format_instant(char out[INSTANT_LEN], int64_t t) {
   format_date(out, (int32_t)days);
   uint32_t s = (uint32_t)sec;
   out[10] = 'T';
-  memcpy(out + 11, digit_pairs + 2u * (s / 3600u), 2);
+  memcpy(out + 11, digit_pairs + (size_t)2u * (s / 3600u), 2);
   out[13] = ':';
-  memcpy(out + 14, digit_pairs + 2u * (s % 3600u / 60u), 2);
+  memcpy(out + 14, digit_pairs + (size_t)2u * (s % 3600u / 60u), 2);
   out[16] = ':';
-  memcpy(out + 17, digit_pairs + 2u * (s % 60u), 2);
+  memcpy(out + 17, digit_pairs + (size_t)2u * (s % 60u), 2);
   out[19] = 'Z';
 }
 
@@ -324,8 +324,9 @@ static run_t run_at(const infuse_course_export_t *x, size_t first) {
 #define NOTE_TAIL "; computed by infuse, for a prescriber to review and sign."
 /* "Protocol <id> version <version><tail>", every byte possibly escaped */
 #define NOTE_MAX                                                               \
-  (sizeof "Protocol " + 2 * INFUSE_PROTOCOL_ID_MAX + sizeof " version " +      \
-   2 * INFUSE_PROTOCOL_VERSION_MAX + sizeof NOTE_TAIL)
+  (sizeof "Protocol " + (size_t)2 * INFUSE_PROTOCOL_ID_MAX +                   \
+   sizeof " version " + (size_t)2 * INFUSE_PROTOCOL_VERSION_MAX +              \
+   sizeof NOTE_TAIL)
 /* "Maintenance: ketamine " + MID + rhythm (at most 4 + 13 + 10 + 6 bytes) +
  * ", " + "<count> sessions from <date> to <date>." */
 #define TEXT_MAX (24 + MID_MAX + 40 + 2 + 48)
@@ -396,8 +397,10 @@ static void put_text(infuse__sb_t *sb, const char *s, size_t len, bool plain) {
 
 static void ctx_init(fhir_ctx_t *c, const infuse_course_export_t *x) {
   const infuse_result_t *r = x->result;
+  /* a local, so that the analyzer sees r != NULL where pump is tested */
+  const bool pump = r != NULL && r->has_pump;
   c->x = x;
-  c->pump = r != NULL && r->has_pump;
+  c->pump = pump;
   c->patient = x->patient_reference;
   c->patient_plain = ascii_plain(c->patient, &c->patient_len);
   c->course = x->course_id;
@@ -425,7 +428,7 @@ static void ctx_init(fhir_ctx_t *c, const infuse_course_export_t *x) {
     infuse__sb_putc(&sb, ' ');
   }
   PUT_LIT(&sb, "IV");
-  if (c->pump) {
+  if (pump) {
     PUT_LIT(&sb, " over ");
     infuse__put_quantity(&sb, r->duration_s, INFUSE_UNIT_S);
     PUT_LIT(&sb, " at ");

@@ -279,7 +279,11 @@ void infuse__copy_text(char *dst, size_t cap, const char *src) {
   }
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)src[i];
-    dst[i] = (c < 0x20u || c == 0x7fu) ? '?' : (char)c;
+    if (c < 0x20u || c == 0x7fu) {
+      dst[i] = '?';
+    } else {
+      dst[i] = src[i];
+    }
   }
   dst[n] = '\0';
 }
@@ -322,8 +326,19 @@ int infuse__fail_q(infuse_diag_t *diag, int status, const char *field,
   }
   char text[INFUSE_DIAG_VALUE_MAX];
   infuse__sb_t sb;
+  /* the display unit when it shows the value exactly ("72.5 kg"), else the
+   * integer unit ("-5 ppm", not a rounded "0%") */
+  bool exact = true;
   infuse__sb_init(&sb, text, sizeof text);
-  infuse__put_quantity(&sb, value, unit);
+  infuse__put_ratio(&sb, value, 1, unit, 0, &exact);
+  infuse__sb_init(&sb, text, sizeof text);
+  if (exact) {
+    infuse__put_quantity(&sb, value, unit);
+  } else {
+    infuse__sb_int(&sb, value);
+    infuse__sb_putc(&sb, ' ');
+    infuse__sb_puts(&sb, infuse_unit_symbol(unit));
+  }
   infuse__sb_finish(&sb);
   char msg[INFUSE_DIAG_MESSAGE_MAX];
   infuse__sb_init(&sb, msg, sizeof msg);

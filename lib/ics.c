@@ -35,7 +35,7 @@ typedef struct ics_out {
 } ics_out_t;
 
 /* Append a string literal unfolded (text known to fit, or ending lines). */
-#define OUT_LIT(o, lit) infuse__sb_putn((o)->sb, lit, sizeof lit - 1)
+#define OUT_LIT(o, lit) infuse__sb_putn((o)->sb, (lit), sizeof(lit) - 1)
 
 /* Append one unit (1..4 octets) that must not be split. */
 static void out_unit(ics_out_t *o, const char *s, size_t n) {
@@ -122,7 +122,7 @@ static void pc_run(ics_piece_t *p, const char *s, size_t n) {
   }
 }
 
-#define PC_LIT(p, lit) pc_run(p, lit, sizeof lit - 1)
+#define PC_LIT(p, lit) pc_run((p), (lit), sizeof(lit) - 1)
 
 static void pc_ascii(ics_piece_t *p, const char *s) { pc_run(p, s, strlen(s)); }
 
@@ -318,7 +318,9 @@ static const char digit_pairs[201] = "00010203040506070809"
                                      "80818283848586878889"
                                      "90919293949596979899";
 
-static void put2(char *t, int32_t v) { memcpy(t, digit_pairs + 2 * v, 2); }
+static void put2(char *t, int32_t v) {
+  memcpy(t, digit_pairs + (ptrdiff_t)2 * v, 2);
+}
 
 /* Civil date of a day number (the calendar's era arithmetic; the date is
  * in range, checked by infuse__export_check or by the caller). */
@@ -519,7 +521,7 @@ static inline char *w_int(char *w, int32_t v) {
     return w + 1;
   }
   if (v >= 10 && v < 100) {
-    memcpy(w, digit_pairs + 2 * v, 2);
+    memcpy(w, digit_pairs + (ptrdiff_t)2 * v, 2);
     return w + 2;
   }
   char tmp[24];
@@ -529,7 +531,8 @@ static inline char *w_int(char *w, int32_t v) {
   return w + n;
 }
 
-#define W_LIT(w, lit) (memcpy(w, lit, sizeof lit - 1), (w) += sizeof lit - 1)
+#define W_LIT(w, lit)                                                          \
+  (memcpy((w), (lit), sizeof(lit) - 1), (w) += sizeof(lit) - 1)
 
 static char *w_days(char *w, int32_t days) {
   w = w_int(w, days);
@@ -661,8 +664,9 @@ static void render_ics(infuse__sb_t *sb, const void *what) {
   ics_pad_t n_pad; /* at most 20 digits */
   pad_set(&n_pad, n_text, (size_t)(nbuf + sizeof nbuf - n_text));
 
-  /* the first session converts from scratch (delta < 0) */
-  ics_day_t day = {INT32_MAX, 0, 0, 0};
+  /* a valid start (day 0 is 1970-01-01), so that day_set never reads an
+   * unset month; sessions more than 62 days on convert from scratch */
+  ics_day_t day = {0, 1970, 1, 1};
   infuse_phase_t phase_of = x->sessions[0].phase;
   const char *phase = infuse_phase_name((int)phase_of);
   size_t phase_len = strlen(phase);

@@ -201,8 +201,8 @@ static bool valid_text(const char *s, size_t cap, bool allow_empty) {
       cp = (cp << 6) | (p[i] & 0x3fu);
     }
     if ((n == 2 && (cp < 0x800u || (cp >= 0xd800u && cp <= 0xdfffu))) ||
-        (n == 3 && (cp < 0x10000u || cp > 0x10ffffu)) || cp < 0x80u ||
-        (cp >= 0x80u && cp <= 0x9fu)) {
+        (n == 3 && (cp < 0x10000u || cp > 0x10ffffu)) ||
+        cp <= 0x9fu /* overlong ASCII, or a C1 control U+0080..U+009F */) {
       return false;
     }
     p += n + 1;

@@ -8,6 +8,9 @@
 
 #include <string.h>
 
+/* Fields in reading order, matching the table below; the padding the
+ * analyzer reports costs 8 bytes per entry of one small constant table.
+ * NOLINTNEXTLINE(clang-analyzer-optin.performance.Padding) */
 typedef struct unit_def {
   const char *symbol;
   infuse_dim_t dim;
