@@ -104,7 +104,11 @@ START_TEST(sizes_match_snapshot) {
 END_TEST
 
 int main(int argc, char **argv) {
+#ifdef INFUSE_ABI_SIZES
+  sizes_path = argc > 1 ? argv[1] : INFUSE_ABI_SIZES;
+#else
   sizes_path = argc > 1 ? argv[1] : "abi_sizes.txt";
+#endif
   Suite *s = suite_create("abi");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, struct_size_comes_first);
