@@ -646,12 +646,114 @@ START_TEST(null_len_or_buffer) {
 }
 END_TEST
 
+/* Bundle and first request ids for course ids "x" .. 64 x "x" (patient
+ * "Patient/1", default domain): the UUID names then end at every offset of
+ * a SHA-1 block, so both padding cases (one or two final blocks) occur.
+ * Expected values from Python's uuid.uuid5(uuid.NAMESPACE_URL, name), an
+ * independent implementation. */
+static const char *const uuid_by_length[64][2] = {
+    {"af71f804-90c7-5c0f-98e8-12f9740cba35", "5f7d9992-31df-5908-8129-171047060461"}, /* 1 */
+    {"11e6fec8-f2c2-59e8-b599-46e833d7ef48", "755b4674-8721-5a98-a4d5-f0b145292e36"}, /* 2 */
+    {"d39ac285-3a74-5d47-b438-3c354c47e785", "ef46d0ee-afa0-52ac-b5c7-2af8a5b4e2fa"}, /* 3 */
+    {"43598a0f-d18e-5049-9dd6-40644d849b96", "e7ac634a-48b5-5641-81cf-c3f1f62a2490"}, /* 4 */
+    {"afa03250-7671-5227-8ddd-0d49dd9483b0", "9688f89b-bc75-5ed2-8a7b-6be685d5478a"}, /* 5 */
+    {"2853441f-fbbf-52b7-a741-2066d0b9c26a", "ecbbd780-0f64-5b87-87ec-3dc93bfe6cdf"}, /* 6 */
+    {"a49264ab-698f-539e-8dc7-560464cc8278", "26a479c2-29fc-54f9-82ff-76116fa9d087"}, /* 7 */
+    {"c8965626-0b18-5d0a-b325-874a5deba3cd", "f998dd68-e2b8-5de8-a1e6-2effb611e7f1"}, /* 8 */
+    {"8a6ad48e-75d4-53bf-818a-e1d4f4700c9f", "7402e7b5-3b18-5d2f-a9b9-eed564068f54"}, /* 9 */
+    {"0b983224-c18d-51ca-be6a-319f3b59a045", "c7c19787-d8b7-5b0a-a6b0-39dcec2ca20f"}, /* 10 */
+    {"20cc63ab-c12a-5d8b-8b4c-06d6331ee197", "22e64f9c-8fe8-51e8-a980-2ea81e73a009"}, /* 11 */
+    {"4f33489c-5504-59f6-9429-3a0f5f50a536", "4edfba62-93a5-59c0-88d5-997d454fe252"}, /* 12 */
+    {"d721932c-f1ed-5e1a-b2c4-9411caec1e0a", "d7884b37-fced-5218-ab36-9ef74cbce866"}, /* 13 */
+    {"3db805f9-6c07-5212-8879-19c93a2612f4", "22f60c99-8f9f-52f5-a0fe-53070276d4f0"}, /* 14 */
+    {"356547f3-9744-5939-83d8-fcbc27a25dac", "835d4bc7-7e50-562a-a08c-a6bf6bb40c55"}, /* 15 */
+    {"207fc244-8127-514a-8103-ca081d8cf060", "07de9b3e-d2a9-59b8-8a6f-061f11aadfb8"}, /* 16 */
+    {"ffcf60d4-3ffc-5841-825d-4843c0767c7f", "f9d18d15-27df-5310-b34d-78aa38e0cb07"}, /* 17 */
+    {"d13efb71-c200-5d2b-b947-7b28cfdb19a8", "d15fe75b-5e83-5a21-878d-c2a986170d79"}, /* 18 */
+    {"fe5b9e24-58c4-5f59-bcf1-b66ffe3ce82a", "8029799d-f61f-578d-ade2-f150e58be2ab"}, /* 19 */
+    {"24c55beb-9e65-53a7-9feb-0f4c6fd9856c", "cb928c4f-77c8-5436-a89a-b616028a8de6"}, /* 20 */
+    {"5a8028a3-9956-5187-bac2-9e8019187d6c", "769c29f9-2fd1-5854-86d4-9efca0c38863"}, /* 21 */
+    {"0645e95b-bbea-56c1-8b2e-14c59e3e2dc1", "4ae5dec8-2134-5d7f-8d04-bb15731f16de"}, /* 22 */
+    {"43d6bc2e-949c-52b3-8a93-f4498a9518b4", "f2d5f154-7aa0-55a1-a3fc-332bdb4ff249"}, /* 23 */
+    {"a8bd2afb-b8bc-5889-835d-2d882c756931", "cb278ff2-0088-5e21-b18e-6d5640114d63"}, /* 24 */
+    {"d65ed63c-e5f1-5086-b5a8-908949e248ef", "62a93fb8-7927-5ee8-a777-c87510b64722"}, /* 25 */
+    {"b3c2903f-8ae3-512b-8c2f-95884bcd50ef", "8715c693-609e-54b5-8e15-c35f0f983fa6"}, /* 26 */
+    {"9f20ee13-3cbc-50e4-bd1a-94eef49620ab", "41ca7a67-4354-522e-9f2c-5be190389ece"}, /* 27 */
+    {"41e8e95d-148d-5569-a709-840764b0528f", "d94258c6-b4eb-51fe-b870-bbe0c7b45bc4"}, /* 28 */
+    {"2c0daa51-f99d-56e4-817f-1c40d65b38ab", "4c27acd4-811c-58d3-ade0-1811fa08ac79"}, /* 29 */
+    {"e143d958-257f-51e3-bcfc-7b9e5da370a4", "5ab96121-c982-5e4c-8270-e5306c370d98"}, /* 30 */
+    {"4fd06575-d41f-50bc-b956-84fd872c08df", "f4e32493-b7d5-5dca-a999-f3691cc0a32b"}, /* 31 */
+    {"f1234837-9267-5e3a-be03-139aa8e096d6", "940edac1-54e5-52f7-ab4b-c9e279fa2b1b"}, /* 32 */
+    {"ddc55047-4387-5556-9209-b060c5371a84", "09b760d6-ae04-5d01-8345-89feffe59c4b"}, /* 33 */
+    {"1cabdd04-22b0-555c-b942-1321a290d7c5", "1a6823cd-8d2e-5f27-8adf-f93ddd36a6bc"}, /* 34 */
+    {"6cb1c889-2d7e-566e-a889-01c18104c281", "25036199-ce99-54b0-89d4-81d0861c49a5"}, /* 35 */
+    {"905de287-d589-5360-b1fb-c9dc3c693cd1", "de1c9d82-63b7-5d32-a763-e90b3b25d7e4"}, /* 36 */
+    {"cf88f11d-200f-5e5c-b912-8b6e16fc1709", "716f64c2-19bb-500b-b6cf-99145f700004"}, /* 37 */
+    {"b7cf4548-6f49-5aa6-8118-b8ebb75a6453", "af16e573-022f-52ad-8751-4e78d4692946"}, /* 38 */
+    {"6612b6aa-c2ad-56bb-991c-6e3cc0f9af73", "b94c3246-5291-5f1a-91e6-8b03c73a4a3a"}, /* 39 */
+    {"b798e4dd-4926-52bc-a33c-5eafde9bc84f", "e40c3dae-0abf-55f6-adaa-ef5ef2c74a52"}, /* 40 */
+    {"802bff92-9367-5100-91c3-2b9359ac9fe5", "8bb978e3-7d0b-5382-99cd-6ff32213ca0c"}, /* 41 */
+    {"c3c471fb-7f92-5b55-bb0b-8553c7c9b113", "8bfe78cc-43ce-55ad-9961-bd0191904b91"}, /* 42 */
+    {"fb9533e8-32a1-5aa9-aafc-8825b50f7274", "11b223cb-58ef-5ec7-ae8f-eeebb83fc3ce"}, /* 43 */
+    {"aeb3298c-558e-5d07-bf41-963de04fe667", "d5a0b08f-6dd0-5065-ab92-850f2a8ad7a9"}, /* 44 */
+    {"c83c31d2-fbc0-5b78-b1b5-d305ed11b3ee", "06f908c5-b458-54a5-9eee-85fd6f87600f"}, /* 45 */
+    {"1b407cb2-7a36-5799-a5d1-87a281b7aba5", "e2d19e67-86f7-5bcc-8c9f-202f63d023f8"}, /* 46 */
+    {"791834ad-f427-50b9-bfcc-01e4a3b2b4d5", "ac1b7610-47e9-56f6-8927-c5210e5dd4c5"}, /* 47 */
+    {"aa8c3447-804b-5da2-8efc-3dad990ef917", "0b9e067b-22ca-55ea-9963-b4444151fedd"}, /* 48 */
+    {"213437f4-8020-539d-a4ed-1d39dbd48d94", "06e108a5-c838-52a3-9aef-710d17bfefb8"}, /* 49 */
+    {"5136d1c0-28bd-5c30-83fc-3413731cd508", "47d5a7b9-b737-5fa5-8016-92bd609ae4a3"}, /* 50 */
+    {"5907ae05-a3a5-5466-bf57-ce7795abf2a5", "d0811ee8-d354-5c8c-ad67-8f76d33d60cf"}, /* 51 */
+    {"51aaff47-aed0-5f0d-8be9-7a1ba2b3f059", "676af6a0-1dc7-5057-af70-6a0bbb4dff65"}, /* 52 */
+    {"48119ba3-0f5e-5f8b-90c9-d81768d6bb8b", "abf4da67-2c03-594c-be9b-4ff588297f38"}, /* 53 */
+    {"df506fb4-530c-59bb-8f7f-c14329856076", "93fd541c-a5c0-5b98-9f70-19a6011170fe"}, /* 54 */
+    {"46c8cb73-b130-5793-817c-d7efa0fd9a31", "b6acb5ca-bc4b-5676-936c-01a66a9eb7dc"}, /* 55 */
+    {"4f5c5ae5-8cf1-5ed3-aaba-eb07f402e3ef", "8ea24b89-9bcd-5d1b-8b54-e8e7d152fad2"}, /* 56 */
+    {"f8f38ac8-8226-58be-b2f4-ec566c3299f4", "b0f22e4a-5e4c-5eec-9f7b-53e6d644f8cc"}, /* 57 */
+    {"10b457a2-c45a-58ba-8e57-d5cf490c922e", "d0b4b693-3744-5f50-9743-e811cd3ae29c"}, /* 58 */
+    {"f4653ecf-d3c8-5535-b9eb-c998e14e70ad", "3d79f673-c197-5cfe-9e3c-adfadcfd4bcc"}, /* 59 */
+    {"4cc515d2-b246-5bed-b359-884fe05ecc45", "c61d5799-57b2-5033-a957-eef3ffc19f4f"}, /* 60 */
+    {"b4b0c3eb-524e-579b-b7f6-23c792b8318d", "7a97f8e9-73c9-5eb6-b5da-452f8a280b64"}, /* 61 */
+    {"a5c5f288-20d3-51b6-a0c9-5fe8c89458be", "286b9a1c-44c6-5a8d-b79e-794cdebfb968"}, /* 62 */
+    {"271ec962-6c2e-5470-a23b-c568073cc400", "159ee2ec-b6c3-53fd-80c4-84bfb06cc961"}, /* 63 */
+    {"7cb5b7db-9245-5940-b309-d8f2a8bce16b", "92424b7b-123f-52f1-8f77-a86a28d9199d"}, /* 64 */
+};
+
+START_TEST(uuids_for_every_name_length) {
+  char cid[65];
+  infuse_session_t one[1] = {{1, day(2026, 11, 30), INFUSE_PHASE_INDUCTION, 0,
+                               0, 0}};
+  for (int len = 1; len <= 64; len++) {
+    memset(cid, 'x', (size_t)len);
+    cid[len] = '\0';
+    memset(&x, 0, sizeof x);
+    x.struct_size = sizeof x;
+    x.sessions = one;
+    x.n_sessions = 1;
+    x.course_id = cid;
+    x.patient_reference = "Patient/1";
+    x.dtstamp = 1764495000;
+    size_t n = 0;
+    ck_assert_int_eq(infuse_course_write_fhir(&x, buf, sizeof buf, &n),
+                     INFUSE_OK);
+    char want[64];
+    snprintf(want, sizeof want, "\"id\": \"%s\"", uuid_by_length[len - 1][0]);
+    ck_assert_msg(strstr(buf, want) != NULL, "length %d: bundle id %s missing",
+                  len, uuid_by_length[len - 1][0]);
+    snprintf(want, sizeof want, "\"id\": \"%s\"", uuid_by_length[len - 1][1]);
+    ck_assert_msg(strstr(buf, want) != NULL,
+                  "length %d: request id %s missing", len,
+                  uuid_by_length[len - 1][1]);
+  }
+}
+END_TEST
+
 static Suite *fhir_suite(void) {
   Suite *s = suite_create("fhir");
   TCase *core = tcase_create("core");
   tcase_add_test(core, json_validator_rejects);
   tcase_add_test(core, golden_pump_course);
   tcase_add_test(core, golden_dates_only);
+  tcase_add_test(core, uuids_for_every_name_length);
   tcase_add_test(core, default_course_runs);
   tcase_add_test(core, dose_only_result);
   tcase_add_test(core, dates_only_default_course);

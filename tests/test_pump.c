@@ -165,6 +165,46 @@ START_TEST(entered_quantity_must_match) {
 }
 END_TEST
 
+/* Six decimals of a pound are the most an entered weight may carry. */
+START_TEST(six_decimals_of_a_pound_accepted) {
+  setup_70kg();
+  infuse_quantity_t q;
+  /* 154.123456 lb x 453.59237 g/lb: 154123456 x 45359237 / 10^11 =
+   * 69909.2237 g -> 69909 g (nearest) */
+  ck_assert_int_eq(infuse_quantity_parse("154.123456lb",
+                                         INFUSE_DIM_BIT(INFUSE_DIM_BODY_WEIGHT),
+                                         "weight", &q, NULL),
+                   INFUSE_OK);
+  ck_assert_int_eq(q.value, 69909);
+  req.weight_g = q.value;
+  req.weight_entered = q;
+  ck_assert_int_eq(infuse_pump_compute(&req, &res, NULL), INFUSE_OK);
+  ck_assert_int_eq(res.steps[0].kind, INFUSE_STEP_WEIGHT_CONVERSION);
+  ck_assert_int_eq(res.steps[0].operands[0].value, 154123456);
+}
+END_TEST
+
+/* The oral entry has no pump: every pump check and limit is off (0), as
+ * docs/clinical.md documents. */
+START_TEST(oral_protocol_has_no_pump_checks) {
+  infuse_protocol_t p;
+  ck_assert_int_eq(infuse_protocol_get("ketamine-oral", &p, NULL), INFUSE_OK);
+  ck_assert_int_eq(p.route, INFUSE_ROUTE_ORAL);
+  ck_assert_int_eq(p.duration_s, 0);
+  ck_assert_int_eq(p.rate_step_ul_per_h, 0);
+  ck_assert_int_eq(p.pump_max_ul_per_h, 0);
+  ck_assert_int_eq(p.volumetric_min_ul_per_h, 0);
+  ck_assert_int_eq(p.must_dilute_ug_per_ml, 0);
+  const infuse_limit_t *off[3] = {&p.duration, &p.rate, &p.concentration};
+  for (int i = 0; i < 3; i++) {
+    ck_assert_int_eq(off[i]->hard_low, 0);
+    ck_assert_int_eq(off[i]->soft_low, 0);
+    ck_assert_int_eq(off[i]->soft_high, 0);
+    ck_assert_int_eq(off[i]->hard_high, 0);
+  }
+}
+END_TEST
+
 START_TEST(trail_order_and_flags) {
   setup_70kg();
   ck_assert_int_eq(infuse_pump_compute(&req, &res, NULL), INFUSE_OK);
@@ -227,6 +267,8 @@ static Suite *pump_suite(void) {
   tcase_add_test(core, inches_conversion_in_trail);
   tcase_add_test(core, kilograms_need_no_conversion_step);
   tcase_add_test(core, trail_order_and_flags);
+  tcase_add_test(core, six_decimals_of_a_pound_accepted);
+  tcase_add_test(core, oral_protocol_has_no_pump_checks);
   tcase_add_test(core, same_request_same_result);
   tcase_add_test(core, dose_only_leaves_pump_fields_zero);
   suite_add_tcase(s, core);
