@@ -205,6 +205,66 @@ START_TEST(oral_protocol_has_no_pump_checks) {
 }
 END_TEST
 
+/* The limits reported with two pharmacist findings. */
+START_TEST(finding_limits_reported) {
+  setup_70kg();
+  /* 100 mg/mL undiluted: the must-dilute strength 100 mg/mL is reported
+   * as 100,000,000 ng/mL */
+  req.prep = INFUSE_PREP_SYRINGE;
+  req.vial_ug_per_ml = 100000;
+  ck_assert_int_eq(infuse_pump_compute(&req, &res, NULL),
+                   INFUSE_STOP_HARD_LIMIT);
+  bool seen = false;
+  for (int i = 0; i < res.n_findings; i++) {
+    if (res.findings[i].code == INFUSE_FINDING_UNDILUTED_STRENGTH) {
+      ck_assert_int_eq(res.findings[i].limit, 100000000);
+      seen = true;
+    }
+  }
+  ck_assert(seen);
+  /* a fixed 300 mg at 150 kg (2 mg/kg: a hard stop, still computed) = 30 mL
+   * of 10 mg/mL: two 20 mL vials; the remark's limit is 1 vial */
+  setup_70kg();
+  req.weight_g = 150000;
+  req.dose_mode = INFUSE_DOSE_FIXED;
+  req.dose_ug = 300000;
+  req.acknowledge = INFUSE_ACK_ALL;
+  ck_assert_int_ge(infuse_pump_compute(&req, &res, NULL), 0);
+  seen = false;
+  for (int i = 0; i < res.n_findings; i++) {
+    if (res.findings[i].code == INFUSE_FINDING_MULTIPLE_VIALS) {
+      ck_assert_int_eq(res.findings[i].value, 2);
+      ck_assert_int_eq(res.findings[i].limit, 1);
+      seen = true;
+    }
+  }
+  ck_assert(seen);
+}
+END_TEST
+
+/* One-character UID domains and patient references are valid. */
+START_TEST(one_character_export_names) {
+  infuse_session_t one[1] = {{1, 20422, INFUSE_PHASE_INDUCTION, 0, 0, 0}};
+  infuse_course_export_t x;
+  memset(&x, 0, sizeof x);
+  x.struct_size = sizeof x;
+  x.sessions = one;
+  x.n_sessions = 1;
+  x.course_id = "c";
+  x.uid_domain = "d";
+  x.patient_reference = "p";
+  x.dtstamp = 1764495000;
+  static char out[65536];
+  size_t len = 0;
+  ck_assert_int_eq(infuse_course_write_ics(&x, out, sizeof out, &len),
+                   INFUSE_OK);
+  ck_assert_ptr_nonnull(strstr(out, "UID:c-1@d\r\n"));
+  ck_assert_int_eq(infuse_course_write_fhir(&x, out, sizeof out, &len),
+                   INFUSE_OK);
+  ck_assert_ptr_nonnull(strstr(out, "\"reference\": \"p\""));
+}
+END_TEST
+
 START_TEST(trail_order_and_flags) {
   setup_70kg();
   ck_assert_int_eq(infuse_pump_compute(&req, &res, NULL), INFUSE_OK);
@@ -269,6 +329,8 @@ static Suite *pump_suite(void) {
   tcase_add_test(core, trail_order_and_flags);
   tcase_add_test(core, six_decimals_of_a_pound_accepted);
   tcase_add_test(core, oral_protocol_has_no_pump_checks);
+  tcase_add_test(core, finding_limits_reported);
+  tcase_add_test(core, one_character_export_names);
   tcase_add_test(core, same_request_same_result);
   tcase_add_test(core, dose_only_leaves_pump_fields_zero);
   suite_add_tcase(s, core);
