@@ -434,7 +434,7 @@ static int compute_dose(ctx_t *c, const infuse_request_t *q,
      * 2300 g x (h / 25.4 - 60) = (23000 h - 138000 x 254) / 254. */
     int64_t base = q->sex == INFUSE_SEX_MALE ? 50000 : 45500;
     int64_t num = 254 * (base - 138000) + 23000 * q->height_mm;
-    if (num <= 0 || num < 254 / 2) {
+    if (num < 254 / 2) { /* nearest(num / 254) would be 0 or less */
       return infuse__fail_q(diag, INFUSE_E_RANGE, "height_mm", q->height_mm,
                             INFUSE_UNIT_MM,
                             "is too short for the Devine formula (ideal body "

@@ -302,7 +302,8 @@ static void line(infuse__sb_t *sb, const char *label, int64_t value,
   infuse__put_quantity(sb, value, unit);
 }
 
-static void render_text(infuse__sb_t *sb, const infuse_result_t *r) {
+static void render_text(infuse__sb_t *sb, const void *what) {
+  const infuse_result_t *r = what;
   infuse__sb_puts(sb, "Protocol  ");
   infuse__sb_puts(sb, r->protocol_id);
   infuse__sb_puts(sb, " v");
@@ -555,7 +556,8 @@ static void json_text_value(infuse__sb_t *sb, const char *tmp) {
   infuse__json_string(sb, tmp);
 }
 
-static void render_json(infuse__sb_t *sb, const infuse_result_t *r) {
+static void render_json(infuse__sb_t *sb, const void *what) {
+  const infuse_result_t *r = what;
   obj_t top = {true, false};
   obj_t *first = &top;
   char tmp[JSON_TMP];
@@ -691,10 +693,8 @@ static void render_json(infuse__sb_t *sb, const infuse_result_t *r) {
 /* ---- entry points ---------------------------------------------------------
  */
 
-typedef void (*render_fn)(infuse__sb_t *, const infuse_result_t *);
-
-static int write_with(render_fn render, const infuse_result_t *r, char *buf,
-                      size_t cap, size_t *len) {
+static int write_with(infuse__render_fn render, const infuse_result_t *r,
+                      char *buf, size_t cap, size_t *len) {
   if (r == NULL || len == NULL || (buf == NULL && cap != 0)) {
     return INFUSE_E_NULL;
   }
@@ -723,18 +723,7 @@ static int write_with(render_fn render, const infuse_result_t *r, char *buf,
       return INFUSE_E_INVALID;
     }
   }
-  infuse__sb_t sb;
-  infuse__sb_init(&sb, NULL, 0);
-  render(&sb, r);
-  size_t need = sb.len;
-  if (need >= cap) {
-    *len = need;
-    return INFUSE_E_BUFFER_TOO_SMALL;
-  }
-  infuse__sb_init(&sb, buf, cap);
-  render(&sb, r);
-  *len = infuse__sb_finish(&sb);
-  return INFUSE_OK;
+  return infuse__write_twice(render, r, buf, cap, len);
 }
 
 int infuse_write_text(const infuse_result_t *result, char *buf, size_t cap,
