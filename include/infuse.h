@@ -1224,6 +1224,293 @@ INFUSE_API const char *infuse_screen_finding_name(int code);
 INFUSE_API size_t infuse_screen_finding_message(
     const infuse_screen_finding_t *finding, char *buf, size_t cap);
 
+
+/* ===========================================================================
+ * Research simulation: pharmacokinetics, virtual patients, cohorts
+ *
+ * Floating point is used here and only here. Results are reproducible on
+ * one platform and compared with tolerances across platforms; counts from
+ * the cohort simulation are integers and merge exactly. Nothing in this
+ * part is a clinical instruction.
+ * ========================================================================= */
+
+/* Counter-based random numbers: Philox4x32-10 (Salmon et al., SC'11). The
+ * output is a pure function of (key, counter): a patient's draws depend only
+ * on (seed, patient index, draw number), never on how a cohort is split. */
+typedef struct infuse_philox_block {
+  uint32_t v[4];
+} infuse_philox_block_t;
+INFUSE_API infuse_philox_block_t infuse_philox4x32(const uint32_t counter[4],
+                                                   const uint32_t key[2]);
+/* The uniform double in [0, 1) with 53 random bits that the simulations use
+ * for draw `draw` of stream `stream` for `patient` under `seed`:
+ * counter = (patient low, patient high, draw, stream), key = seed. */
+INFUSE_API double infuse_sim_uniform(uint64_t seed, uint64_t patient,
+                                     uint32_t stream, uint32_t draw);
+
+/* --- Pharmacokinetic models ------------------------------------------------
+ * A linear mammillary model with 1 to 3 compartments, elimination from the
+ * central one, every input into the central one. Rate constants per minute;
+ * the central volume in litres per kg of body weight. A 1-compartment model
+ * has k12 = k13 = k21 = k31 = 0; a 2-compartment model has k13 = k31 = 0. */
+typedef struct infuse_pk_model {
+  uint32_t struct_size;    /* sizeof(infuse_pk_model_t) */
+  int32_t compartments;    /* 1, 2 or 3 */
+  double v1_l_per_kg;      /* central volume */
+  double k10, k12, k13, k21, k31; /* per minute */
+} infuse_pk_model_t;
+
+/* The built-in sets: "domino" (3 compartments) and "clements" (2), as coded
+ * in open-source TCI software, pending a check against the papers (see
+ * docs/clinical.md). */
+INFUSE_API size_t infuse_pk_model_count(void);
+/* The name of built-in set `index`; NULL past the end. */
+INFUSE_API const char *infuse_pk_model_name(size_t index);
+/* Copy built-in set `name` into *model (model->struct_size must be set).
+ * E_NULL, E_STRUCT_SIZE, E_INVALID (unknown name); nothing written on
+ * failure. */
+INFUSE_API INFUSE_NODISCARD int infuse_pk_model_get(const char *name,
+                                                    infuse_pk_model_t *model,
+                                                    infuse_diag_t *diag);
+/* Build a model from per-kg volumes (L/kg) and clearances (L/min/kg):
+ * k10 = cl/v1, k12 = q2/v1, k21 = q2/v2, k13 = q3/v1, k31 = q3/v3. Pass
+ * v2 = q2 = 0 (and v3 = q3 = 0) for fewer compartments. Errors as for
+ * infuse_pk_model_validate. */
+INFUSE_API INFUSE_NODISCARD int infuse_pk_model_from_clearances(
+    int32_t compartments, double v1_l_per_kg, double v2_l_per_kg,
+    double v3_l_per_kg, double cl_l_per_min_per_kg, double q2_l_per_min_per_kg,
+    double q3_l_per_min_per_kg, infuse_pk_model_t *model, infuse_diag_t *diag);
+/* INFUSE_OK, or E_NULL, E_STRUCT_SIZE, E_INVALID (compartments not 1..3,
+ * a constant not finite, a rate that must be zero for the compartment count
+ * and is not), E_RANGE (v1 outside (0, 100] L/kg, k10 outside (0, 100]/min,
+ * an inter-compartment constant of a used compartment outside
+ * [1e-9, 100]/min). */
+INFUSE_API INFUSE_NODISCARD int infuse_pk_model_validate(
+    const infuse_pk_model_t *model, infuse_diag_t *diag);
+
+/* --- A prepared system -----------------------------------------------------
+ * For input into the central compartment the central concentration is a sum
+ * of independent modes: c(t) = sum_i u_i(t) with u_i' = -lambda_i u_i +
+ * gain_i r(t), r the infusion rate in mg/min. The modes come from an
+ * orthogonal (Jacobi) eigendecomposition of the symmetrised clearance
+ * matrix, so close or tiny rate constants lose no accuracy; every gain is
+ * >= 0 and sum_i gain_i / lambda_i = 1 / CL. */
+#define INFUSE_PK_MAX_MODES 3
+typedef struct infuse_pk_system {
+  uint32_t struct_size;                 /* sizeof(infuse_pk_system_t) */
+  int32_t modes;                        /* = compartments */
+  double weight_kg;
+  double v1_l;                          /* central volume */
+  double cl_l_per_min;                  /* k10 x v1 */
+  double lambda_per_min[INFUSE_PK_MAX_MODES];   /* ascending, > 0 */
+  double gain_ng_per_ml_per_mg[INFUSE_PK_MAX_MODES]; /* bolus response at 0 */
+} infuse_pk_system_t;
+
+/* Prepare the system of `model` for a patient of weight_kg (0 < w <= 500).
+ * Errors as for infuse_pk_model_validate, and E_RANGE for the weight;
+ * nothing written on failure. */
+INFUSE_API INFUSE_NODISCARD int infuse_pk_prepare(const infuse_pk_model_t *model,
+                                                  double weight_kg,
+                                                  infuse_pk_system_t *sys,
+                                                  infuse_diag_t *diag);
+
+/* One constant-rate infusion; duration 0 is a bolus. */
+typedef struct infuse_pk_infusion {
+  double start_min;      /* >= 0 */
+  double duration_min;   /* >= 0 */
+  double dose_mg;        /* > 0 */
+} infuse_pk_infusion_t;
+
+/* Infusions are given in order of start and must not overlap (a start
+ * equal to the previous end is allowed). At most INFUSE_PK_MAX_INFUSIONS. */
+#define INFUSE_PK_MAX_INFUSIONS 100000
+
+/* The central concentration (ng/mL) at t0 + k x step for k = 0..n-1, exact
+ * at every infusion start and stop (closed-form propagation from event to
+ * event). Errors (out untouched): E_NULL, E_STRUCT_SIZE, E_INVALID
+ * (infusions out of order or overlapping, a value not finite), E_RANGE
+ * (t0 < 0, step <= 0 when n > 1, a negative start or duration, a dose <= 0,
+ * too many infusions). n may be 0. */
+INFUSE_API INFUSE_NODISCARD int infuse_pk_curve(
+    const infuse_pk_system_t *sys, const infuse_pk_infusion_t *infusions,
+    size_t n_infusions, double t0_min, double step_min, size_t n,
+    double *conc_ng_per_ml, infuse_diag_t *diag);
+
+typedef struct infuse_pk_summary {
+  uint32_t struct_size;          /* set by the caller */
+  double cmax_ng_per_ml;         /* on [0, until] */
+  double tmax_min;               /* the first time the maximum is reached */
+  double auc_ng_h_per_ml;        /* integral over [0, until] */
+  double auc_inf_ng_h_per_ml;    /* over [0, infinity): total dose / CL */
+  double time_above_min;         /* time on [0, until] with c > threshold */
+  double c_until_ng_per_ml;      /* c at `until` */
+} infuse_pk_summary_t;
+
+/* Cmax, Tmax, AUC and time above `threshold` over [0, until] without a
+ * grid: maxima and threshold crossings are solved on each interval between
+ * events (to a relative 1e-12 in time). threshold 0 gives time_above 0.
+ * Errors as for infuse_pk_curve, and E_RANGE for until <= 0 or a negative
+ * threshold; *out untouched on error. */
+INFUSE_API INFUSE_NODISCARD int infuse_pk_summarize(
+    const infuse_pk_system_t *sys, const infuse_pk_infusion_t *infusions,
+    size_t n_infusions, double until_min, double threshold_ng_per_ml,
+    infuse_pk_summary_t *out, infuse_diag_t *diag);
+
+/* --- Virtual patients --------------------------------------------------------
+ * Patient `index` of a population has a weight drawn log-normal around the
+ * median with the given CV, and every rate constant and v1 multiplied by an
+ * independent log-normal factor exp(eta), eta ~ N(0, omega^2) with
+ * omega^2 = ln(1 + CV^2) (the median factor is 1). CV 0 gives the typical
+ * patient. Normal deviates come from Box-Muller on fixed draw numbers, so a
+ * patient's draws never depend on libm results or on other patients. */
+typedef struct infuse_pk_population {
+  uint32_t struct_size;          /* sizeof(infuse_pk_population_t) */
+  infuse_pk_model_t model;       /* the typical patient */
+  double variability_cv;         /* between-subject CV, 0..2 (0.3 = 30%) */
+  double weight_median_kg;       /* 20..300 */
+  double weight_cv;              /* 0..1 */
+  uint64_t seed;
+} infuse_pk_population_t;
+
+/* Patient `index`'s model and weight. Errors: E_NULL, E_STRUCT_SIZE,
+ * E_RANGE or E_INVALID for a population field; outputs untouched. */
+INFUSE_API INFUSE_NODISCARD int infuse_pk_patient(
+    const infuse_pk_population_t *pop, uint64_t index, infuse_pk_model_t *model,
+    double *weight_kg, infuse_diag_t *diag);
+
+/* --- Cohort Monte Carlo -------------------------------------------------------
+ * The outcome model (docs/cohort.md gives its equations and the derivation
+ * of the defaults from the review figures in docs/clinical.md):
+ *  - a patient is ketamine-responsive with probability responsive_fraction;
+ *    others never respond;
+ *  - a responsive patient not yet responding: at infusion 1 remits (which
+ *    includes responding) with probability p_remit_first or responds
+ *    without remission with p_respond_first (one draw, exclusive outcomes);
+ *    at each later induction infusion likewise with p_remit_next and
+ *    p_respond_next;
+ *  - a responder not yet in remission remits at each later induction
+ *    infusion with p_remit_after_response;
+ *  - a responder's benefit lasts D days after each infusion, D fixed per
+ *    patient, ceil of an exponential with P(D <= 28) = relapse_28d; the
+ *    patient relapses on the day after the last infusion + D unless the next
+ *    infusion comes within D days. A relapse ends the patient's course.
+ *  - induction stops early after `futility_after` infusions without a
+ *    response (0: never); non-responders end with the induction; responders
+ *    continue into the maintenance sessions of the course plan.
+ * Every session is one infusion of dose_ug_per_kg x the patient's weight
+ * (log-normal, weight_median_kg, weight_cv), taking duration + observation
+ * minutes of chair time. Each patient is followed from the first session to
+ * the end of the plan's horizon. */
+typedef struct infuse_cohort_model {
+  uint32_t struct_size;           /* sizeof(infuse_cohort_model_t) */
+  double responsive_fraction;
+  double p_remit_first, p_respond_first;
+  double p_remit_next, p_respond_next;
+  double p_remit_after_response;
+  double relapse_28d;
+} infuse_cohort_model_t;
+
+/* The calibrated defaults (docs/cohort.md). E_NULL, E_STRUCT_SIZE. */
+INFUSE_API INFUSE_NODISCARD int infuse_cohort_model_init(
+    infuse_cohort_model_t *model);
+
+typedef struct infuse_cohort_options {
+  uint32_t struct_size;           /* sizeof(infuse_cohort_options_t) */
+  infuse_cohort_model_t model;
+  uint64_t seed;
+  uint64_t first_patient;         /* this shard: patients */
+  uint64_t n_patients;            /*   [first, first + n) */
+  int32_t futility_after;         /* 0 (never) or 1..induction count */
+  int32_t dose_ug_per_kg;         /* default 500 (0.5 mg/kg) */
+  int32_t duration_min;           /* default 40 */
+  int32_t observation_min;        /* chair time after the infusion; default
+                                     60 (UNVERIFIED site default) */
+  double weight_median_kg;        /* default 80 (UNVERIFIED) */
+  double weight_cv;               /* default 0.2 (UNVERIFIED) */
+} infuse_cohort_options_t;
+
+/* Defaults above with the given seed and patients [0, n_patients).
+ * E_NULL, E_STRUCT_SIZE. */
+INFUSE_API INFUSE_NODISCARD int infuse_cohort_init(infuse_cohort_options_t *opt,
+                                                   uint64_t seed,
+                                                   uint64_t n_patients);
+
+/* Weekly relapse curve length: relapses in week w after the end of
+ * induction, w = 0 .. INFUSE_COHORT_WEEKS - 1 (5 years). */
+#define INFUSE_COHORT_WEEKS 262
+/* Response curve: patients first responding at infusion k = 1..12. */
+#define INFUSE_COHORT_INFUSIONS 12
+
+/* Integer counts: sums over patients, so shards add up exactly. */
+typedef struct infuse_cohort_counts {
+  uint32_t struct_size;           /* set by the caller */
+  uint64_t fingerprint;           /* of everything but the patient range */
+  uint64_t first_patient;
+  uint64_t patients;
+  int64_t patient_days;           /* days followed */
+  int64_t responsive;             /* latent class size */
+  int64_t response_at_1;
+  int64_t response_by_3;
+  int64_t remission_by_3_after_response_at_1;
+  int64_t no_response_at_1;
+  int64_t remission_by_3_after_no_response_at_1;
+  int64_t no_response_by_2;
+  int64_t remission_after_no_response_by_2;  /* by the end of induction */
+  int64_t responders;             /* at the end of induction */
+  int64_t remitters;              /* at the end of induction */
+  int64_t futility_stops;
+  int64_t relapse_28d_untreated;  /* responders with D <= 28 */
+  int64_t relapses;               /* within the horizon */
+  int64_t infusions;
+  int64_t induction_infusions;
+  int64_t maintenance_infusions;
+  int64_t drug_ug;
+  int64_t chair_minutes;
+  int64_t first_response[INFUSE_COHORT_INFUSIONS];
+  int64_t relapse_week[INFUSE_COHORT_WEEKS];
+} infuse_cohort_counts_t;
+
+/* Simulate patients [first, first + n) over the sessions of a course plan
+ * (infuse_course_plan) and write their counts to *out. Errors (out
+ * untouched): E_NULL, E_STRUCT_SIZE, E_RANGE (a probability outside [0, 1],
+ * relapse_28d outside (0, 1), p_remit + p_respond > 1 at one step, dose
+ * outside 1..5000 ug/kg, duration 1..1440 min, observation 0..1440 min,
+ * weights as for the PK population, futility_after outside 0..induction
+ * count, first + n overflowing), E_INVALID (no sessions, sessions not in
+ * order). */
+INFUSE_API INFUSE_NODISCARD int infuse_cohort_run(
+    const infuse_cohort_options_t *opt, const infuse_session_t *sessions,
+    size_t n_sessions, infuse_cohort_counts_t *out, infuse_diag_t *diag);
+
+/* Add `part` into *sum. The fingerprints must match and the patient ranges
+ * must be adjacent (part right after sum or right before it); sum's range
+ * becomes their union. E_NULL, E_STRUCT_SIZE, E_CONFLICT (fingerprints
+ * differ, ranges not adjacent), E_RANGE (a count would overflow); sum
+ * untouched on error. An all-zero sum with patients 0 takes part as is. */
+INFUSE_API INFUSE_NODISCARD int infuse_cohort_merge(infuse_cohort_counts_t *sum,
+                                                    const infuse_cohort_counts_t *part,
+                                                    infuse_diag_t *diag);
+
+typedef struct infuse_cohort_rates {
+  uint32_t struct_size;           /* set by the caller */
+  double response_by_infusion_3;                 /* / patients */
+  double remission_by_3_given_response_at_1;     /* / response_at_1 */
+  double remission_by_3_given_no_response_at_1;  /* / no_response_at_1 */
+  double remission_given_no_response_by_2;       /* / no_response_by_2 */
+  double relapse_within_28d_without_maintenance; /* / responders */
+  double response_end_of_induction;              /* / patients */
+  double remission_end_of_induction;             /* / patients */
+  double relapse_in_horizon;                     /* / responders */
+  double infusions_per_patient_year;
+  double drug_mg_per_patient_year;
+  double chair_hours_per_patient_year;
+} infuse_cohort_rates_t;
+
+/* Rates from counts; a rate whose denominator is 0 is NaN. E_NULL,
+ * E_STRUCT_SIZE. */
+INFUSE_API INFUSE_NODISCARD int infuse_cohort_rates(
+    const infuse_cohort_counts_t *counts, infuse_cohort_rates_t *rates);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,2 @@
+/* infuse-sim: being written. */
+int main(void) { return 1; }

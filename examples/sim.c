@@ -1,0 +1,2 @@
+/* sim.c: being written. */
+typedef int infuse_sim_placeholder;

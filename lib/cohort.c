@@ -1,0 +1,3 @@
+/* cohort.c: being written. */
+#include "infuse.h"
+typedef int infuse__placeholder_cohort;

@@ -1,0 +1,3 @@
+/* pk.c: being written. */
+#include "infuse.h"
+typedef int infuse__placeholder_pk;
