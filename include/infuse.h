@@ -1416,6 +1416,11 @@ INFUSE_API INFUSE_NODISCARD int infuse_cohort_model_init(
 
 typedef struct infuse_cohort_options {
   uint32_t struct_size;           /* sizeof(infuse_cohort_options_t) */
+  int32_t horizon_months;         /* follow-up: from the first session's
+                                     date to that date + this many calendar
+                                     months (as the plan's horizon), 1..60,
+                                     default 12; E_RANGE outside, E_INVALID
+                                     for a session on or after the end */
   infuse_cohort_model_t model;
   uint64_t seed;
   uint64_t first_patient;         /* this shard: patients */
