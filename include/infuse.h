@@ -1294,7 +1294,8 @@ INFUSE_API INFUSE_NODISCARD int infuse_pk_model_validate(
  * gain_i r(t), r the infusion rate in mg/min. The modes come from an
  * orthogonal (Jacobi) eigendecomposition of the symmetrised clearance
  * matrix, so close or tiny rate constants lose no accuracy; every gain is
- * >= 0 and sum_i gain_i / lambda_i = 1 / CL. */
+ * >= 0, the gains add up to 1000 / v1_l and sum_i gain_i / lambda_i =
+ * 1000 / cl_l_per_min (ng/mL per mg/min, the steady state per unit rate). */
 #define INFUSE_PK_MAX_MODES 3
 typedef struct infuse_pk_system {
   uint32_t struct_size;                 /* sizeof(infuse_pk_system_t) */
@@ -1306,9 +1307,11 @@ typedef struct infuse_pk_system {
   double gain_ng_per_ml_per_mg[INFUSE_PK_MAX_MODES]; /* bolus response at 0 */
 } infuse_pk_system_t;
 
-/* Prepare the system of `model` for a patient of weight_kg (0 < w <= 500).
- * Errors as for infuse_pk_model_validate, and E_RANGE for the weight;
- * nothing written on failure. */
+/* Prepare the system of `model` for a patient of weight_kg (0 < w <= 500;
+ * not finite: E_INVALID). Errors as for infuse_pk_model_validate, and
+ * E_RANGE for the weight (also when v1 x weight or the clearance, or for
+ * "model.k10" the slowest rate, would be below 1e-300); nothing written on
+ * failure. */
 INFUSE_API INFUSE_NODISCARD int infuse_pk_prepare(const infuse_pk_model_t *model,
                                                   double weight_kg,
                                                   infuse_pk_system_t *sys,
@@ -1322,15 +1325,22 @@ typedef struct infuse_pk_infusion {
 } infuse_pk_infusion_t;
 
 /* Infusions are given in order of start and must not overlap (a start
- * equal to the previous end is allowed). At most INFUSE_PK_MAX_INFUSIONS. */
+ * equal to the previous end is allowed). At most INFUSE_PK_MAX_INFUSIONS.
+ * Every time (starts, ends, t0 + (n - 1) x step, until) is at most 1e9 min,
+ * and doses and rates are refused (E_RANGE) where a concentration or AUC
+ * would exceed 1e280, so every result is finite. */
 #define INFUSE_PK_MAX_INFUSIONS 100000
 
 /* The central concentration (ng/mL) at t0 + k x step for k = 0..n-1, exact
  * at every infusion start and stop (closed-form propagation from event to
- * event). Errors (out untouched): E_NULL, E_STRUCT_SIZE, E_INVALID
- * (infusions out of order or overlapping, a value not finite), E_RANGE
- * (t0 < 0, step <= 0 when n > 1, a negative start or duration, a dose <= 0,
- * too many infusions). n may be 0. */
+ * event). At an event time the value after the event is given (a bolus at
+ * t is included at t). Errors (out untouched): E_NULL, E_STRUCT_SIZE,
+ * E_INVALID (infusions out of order or overlapping, a value not finite, a
+ * system not made by infuse_pk_prepare: modes outside 1..3, a volume,
+ * clearance or rate not positive, rates not ascending, a gain negative),
+ * E_RANGE (t0 < 0, step <= 0 when n > 1, a negative start or duration, a
+ * dose <= 0, too many infusions, a time after 1e9 min, a dose or rate too
+ * large as above). n may be 0. */
 INFUSE_API INFUSE_NODISCARD int infuse_pk_curve(
     const infuse_pk_system_t *sys, const infuse_pk_infusion_t *infusions,
     size_t n_infusions, double t0_min, double step_min, size_t n,
@@ -1349,7 +1359,10 @@ typedef struct infuse_pk_summary {
 /* Cmax, Tmax, AUC and time above `threshold` over [0, until] without a
  * grid: maxima and threshold crossings are solved on each interval between
  * events (to a relative 1e-12 in time). threshold 0 gives time_above 0.
- * Errors as for infuse_pk_curve, and E_RANGE for until <= 0 or a negative
+ * As in infuse_pk_curve a bolus counts at its own time (one at `until` is
+ * in Cmax and c_until); auc_inf counts every infusion, also those after
+ * `until`. Errors as for infuse_pk_curve, E_INVALID for a value not
+ * finite, and E_RANGE for until <= 0 or after 1e9 min or a negative
  * threshold; *out untouched on error. */
 INFUSE_API INFUSE_NODISCARD int infuse_pk_summarize(
     const infuse_pk_system_t *sys, const infuse_pk_infusion_t *infusions,
@@ -1362,7 +1375,9 @@ INFUSE_API INFUSE_NODISCARD int infuse_pk_summarize(
  * independent log-normal factor exp(eta), eta ~ N(0, omega^2) with
  * omega^2 = ln(1 + CV^2) (the median factor is 1). CV 0 gives the typical
  * patient. Normal deviates come from Box-Muller on fixed draw numbers, so a
- * patient's draws never depend on libm results or on other patients. */
+ * patient's draws never depend on libm results or on other patients:
+ * stream 1 of infuse_sim_uniform, draws 0-1 the weight (cosine half),
+ * 2-3 v1 and k10, 4-5 k12 and k21, 6-7 k13 and k31 (cosine, sine). */
 typedef struct infuse_pk_population {
   uint32_t struct_size;          /* sizeof(infuse_pk_population_t) */
   infuse_pk_model_t model;       /* the typical patient */
@@ -1372,8 +1387,11 @@ typedef struct infuse_pk_population {
   uint64_t seed;
 } infuse_pk_population_t;
 
-/* Patient `index`'s model and weight. Errors: E_NULL, E_STRUCT_SIZE,
- * E_RANGE or E_INVALID for a population field; outputs untouched. */
+/* Patient `index`'s model and weight (model->struct_size must be set).
+ * Errors: E_NULL, E_STRUCT_SIZE, E_RANGE or E_INVALID for a population
+ * field, and E_RANGE ("patient.weight_kg", "patient.k10", ...) when a draw
+ * far in a tail leaves the ranges infuse_pk_prepare accepts (possible only
+ * with extreme medians or CVs; never clamped); outputs untouched. */
 INFUSE_API INFUSE_NODISCARD int infuse_pk_patient(
     const infuse_pk_population_t *pop, uint64_t index, infuse_pk_model_t *model,
     double *weight_kg, infuse_diag_t *diag);
