@@ -32,6 +32,14 @@ START_TEST(struct_size_comes_first) {
   ck_assert_uint_eq(offsetof(infuse_screen_input_t, struct_size), 0);
   ck_assert_uint_eq(offsetof(infuse_screen_thresholds_t, struct_size), 0);
   ck_assert_uint_eq(offsetof(infuse_screen_t, struct_size), 0);
+  ck_assert_uint_eq(offsetof(infuse_pk_model_t, struct_size), 0);
+  ck_assert_uint_eq(offsetof(infuse_pk_system_t, struct_size), 0);
+  ck_assert_uint_eq(offsetof(infuse_pk_summary_t, struct_size), 0);
+  ck_assert_uint_eq(offsetof(infuse_pk_population_t, struct_size), 0);
+  ck_assert_uint_eq(offsetof(infuse_cohort_model_t, struct_size), 0);
+  ck_assert_uint_eq(offsetof(infuse_cohort_options_t, struct_size), 0);
+  ck_assert_uint_eq(offsetof(infuse_cohort_counts_t, struct_size), 0);
+  ck_assert_uint_eq(offsetof(infuse_cohort_rates_t, struct_size), 0);
 }
 END_TEST
 
@@ -73,6 +81,11 @@ START_TEST(sizes_match_snapshot) {
       SIZE_ROW(infuse_exposure_options_t), SIZE_ROW(infuse_exposure_t),
       SIZE_ROW(infuse_screen_input_t),   SIZE_ROW(infuse_screen_thresholds_t),
       SIZE_ROW(infuse_screen_finding_t), SIZE_ROW(infuse_screen_t),
+      SIZE_ROW(infuse_philox_block_t),   SIZE_ROW(infuse_pk_model_t),
+      SIZE_ROW(infuse_pk_system_t),      SIZE_ROW(infuse_pk_infusion_t),
+      SIZE_ROW(infuse_pk_summary_t),     SIZE_ROW(infuse_pk_population_t),
+      SIZE_ROW(infuse_cohort_model_t),   SIZE_ROW(infuse_cohort_options_t),
+      SIZE_ROW(infuse_cohort_counts_t),  SIZE_ROW(infuse_cohort_rates_t),
   };
   FILE *f = fopen(sizes_path, "r");
   ck_assert_msg(f != NULL, "cannot open %s", sizes_path);
