@@ -174,7 +174,7 @@ static uint64_t loop_course(bench_ctx_t *ctx, uint64_t n) {
   uint64_t sum = 0;
   for (uint64_t i = 0; i < n; i++) {
     size_t count = 0;
-    ctx->course.start = 20422 + (int32_t)(i & 7u); /* 2026-11-30 + i % 8 */
+    ctx->course.start = 20422 + (int32_t)(i & 7u); /* 2025-11-30 (a Sunday) + i % 8 */
     if (infuse_course_plan(&ctx->course, ctx->sessions, INFUSE_MAX_SESSIONS,
                            &count, NULL) != INFUSE_OK) {
       ctx->bad_status++;
