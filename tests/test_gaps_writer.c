@@ -62,6 +62,48 @@ static bool has_finding(infuse_finding_code_t code) {
   return false;
 }
 
+/* ---- the trail's wording of the basis and of a 1-unit rounding ---------- */
+
+/* Each basis names itself in the trail's dosing-weight step, and only
+ * itself (the summary line above the trail says it separately). */
+START_TEST(trail_names_the_basis) {
+  setup("ketamine-trd-40");
+  ck_assert_int_eq(infuse_pump_compute(&req, &res, NULL), INFUSE_OK);
+  const char *t = text();
+  HAS(t, "\n       70 kg (actual body weight)\n");
+  LACKS(t, "adjusted body weight");
+  LACKS(t, "ideal body weight");
+  setup("ketamine-trd-40");
+  req.weight_g = 80000;
+  req.height_mm = 1700;
+  req.sex = INFUSE_SEX_FEMALE;
+  req.weight_basis = INFUSE_WEIGHT_IDEAL;
+  ck_assert_int_eq(infuse_pump_compute(&req, &res, NULL), INFUSE_OK);
+  t = text();
+  /* IBW = 45.5 + 2.3 x (170 / 2.54 - 60) = 61.437 kg (as above) */
+  HAS(t, "\n       61.437 kg (ideal body weight)\n");
+  LACKS(t, "(actual body weight)\n       ");
+  LACKS(t, "adjusted body weight");
+}
+END_TEST
+
+/* The pound conversion rounds to 1 g, the smallest step there is: its
+ * rounding is still reported, as 0.001 kg. */
+START_TEST(one_gram_rounding_is_reported) {
+  setup("ketamine-trd-40");
+  infuse_quantity_t q;
+  ck_assert_int_eq(infuse_quantity_parse("154lb",
+                                         INFUSE_DIM_BIT(INFUSE_DIM_BODY_WEIGHT),
+                                         "weight", &q, NULL),
+                   INFUSE_OK);
+  req.weight_g = q.value; /* 154 x 453.59237 = 69853.22 g -> 69853 g */
+  req.weight_entered = q;
+  ck_assert_int_eq(infuse_pump_compute(&req, &res, NULL), INFUSE_OK);
+  const char *j = json();
+  HAS(j, "\"rounding\": {\"mode\": \"nearest\", \"step\": \"0.001 kg\"}");
+}
+END_TEST
+
 /* ---- preparations in the text report ------------------------------------ */
 
 START_TEST(text_replace) {
@@ -633,6 +675,8 @@ static Suite *gaps_writer_suite(void) {
   tcase_add_test(tc, draw_volume_zero_report);
   tcase_add_test(tc, rate_zero_report);
   tcase_add_test(tc, draw_exceeds_bag_report);
+  tcase_add_test(tc, trail_names_the_basis);
+  tcase_add_test(tc, one_gram_rounding_is_reported);
   tcase_add_test(tc, final_conc_above_vial_report);
   tcase_add_test(tc, height_conversion_in_text);
   suite_add_tcase(s, tc);
