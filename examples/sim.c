@@ -3522,6 +3522,16 @@ static int merge_main(const ctx_t *c) {
       size_t klen;
       int la, lb;
       first_difference(&s[0], &s[i], &key, &klen);
+      if (strcmp(key, "?") == 0) {
+        /* every value is the same: the spacing or the key order is not */
+        fprintf(stderr,
+                "%s: error: %s and %s hold the same options laid out "
+                "differently (an edited or reformatted file?); merge the "
+                "files as infuse-sim wrote them\n",
+                c->prog, s[0].path, s[i].path);
+        rc = CLI_EXIT_USAGE;
+        goto done;
+      }
       const char *va = option_value(&s[0], key, &la);
       const char *vb = option_value(&s[i], key, &lb);
       fprintf(stderr,

@@ -572,6 +572,7 @@ typedef struct pk_modes {
   double ss[3];  /* g / lam: ng/mL per mg/min at steady state */
   double gsum;   /* ng/mL per mg (bolus response at 0) */
   double sssum;  /* ng/mL per mg/min = ng x min/mL per mg */
+  double per_cl; /* 1000 / CL: auc_inf per mg, ng x min/mL */
 } pk_modes_t;
 
 /* Check a system (it may not come from infuse_pk_prepare) and load its
@@ -625,6 +626,9 @@ static int load_system(const infuse_pk_system_t *sys, pk_modes_t *md,
                     "' gives a steady state that overflows (not a prepared "
                     "system)");
   }
+  /* = sssum for a prepared system; for another one, the bound on doses
+   * must keep auc_inf finite too */
+  md->per_cl = 1000.0 / sys->cl_l_per_min;
   /* unused modes: no gain, no state, harmless rate */
   for (int i = md->m; i < 3; ++i) {
     md->lam[i] = 1.0;
@@ -694,6 +698,14 @@ typedef struct pk_events {
   double total_mg;
 } pk_events_t;
 
+/* The length of infusion x as the events see it: its end is the double
+ * start + duration, which is not start + duration exactly. The rate is the
+ * dose over this length, so every infusion delivers its dose; a duration
+ * too short to move the end past the start (0 here) is a bolus. */
+static inline double span(const infuse_pk_infusion_t *x) {
+  return (x->start_min + x->duration_min) - x->start_min;
+}
+
 static inline double event_time(const pk_events_t *ev, size_t k) {
   if (k >= 2 * ev->n) {
     return HUGE_VAL;
@@ -715,6 +727,7 @@ static int check_infusions(const pk_modes_t *md,
   double total = 0.0;
   /* bounds on concentration and AUC per mg */
   double per_mg = md->gsum > md->sssum ? md->gsum : md->sssum;
+  per_mg = md->per_cl > per_mg ? md->per_cl : per_mg;
   for (size_t i = 0; i < n; ++i) {
     const infuse_pk_infusion_t *x = &inf[i];
     if (!isfinite(x->start_min)) {
@@ -771,7 +784,9 @@ static int check_infusions(const pk_modes_t *md,
                       "' mg makes the concentrations or the AUC overflow");
     }
     if (x->duration_min > 0.0 &&
-        !(x->dose_mg / x->duration_min * per_mg <= PK_MAX_MAGNITUDE)) {
+        (!(x->dose_mg / x->duration_min * per_mg <= PK_MAX_MAGNITUDE) ||
+         (span(x) > 0.0 &&
+          !(x->dose_mg / span(x) * per_mg <= PK_MAX_MAGNITUDE)))) {
       return fail_num(diag, INFUSE_E_RANGE,
                       infusion_field(field, sizeof field, i, "duration_min"),
                       x->duration_min,
@@ -792,7 +807,9 @@ static inline void propagate(const pk_modes_t *md, double u[3], double r,
     double e;
     double f;
     coef(md->lam[i], md->inv[i], dt, &e, &f, NULL);
-    u[i] = u[i] * e + md->g[i] * (r * f);
+    /* gain x rate first, as in interval(): it is finite (checked), while
+     * rate x f can underflow where the whole product does not */
+    u[i] = u[i] * e + (md->g[i] * r) * f;
   }
 }
 
@@ -804,8 +821,8 @@ static inline double apply_event(const pk_modes_t *md, const pk_events_t *ev,
   if (k & 1u) {
     return 0.0;
   }
-  if (x->duration_min > 0.0) {
-    return x->dose_mg / x->duration_min;
+  if (span(x) > 0.0) {
+    return x->dose_mg / span(x);
   }
   for (int i = 0; i < md->m; ++i) {
     u[i] += md->g[i] * x->dose_mg;
@@ -1479,12 +1496,12 @@ int infuse_pk_summarize(const infuse_pk_system_t *sys,
     }
     interval(&md, &acc, u, 0.0, t, x->start_min - t);
     t = x->start_min;
-    if (x->duration_min > 0.0) {
+    if (span(x) > 0.0) {
       double end = x->start_min + x->duration_min;
       if (end > until_min) {
         end = until_min;
       }
-      interval(&md, &acc, u, x->dose_mg / x->duration_min, t, end - t);
+      interval(&md, &acc, u, x->dose_mg / span(x), t, end - t);
       t = end;
     } else {
       for (int i = 0; i < md.m; ++i) {
@@ -1502,11 +1519,15 @@ int infuse_pk_summarize(const infuse_pk_system_t *sys,
   memset(&s, 0, sizeof s);
   s.struct_size = out->struct_size;
   s.cmax_ng_per_ml = acc.cmax;
-  s.tmax_min = acc.tmax;
+  /* an interval's end is its start + length, which can round one ulp past
+   * until (seen): Tmax is on [0, until] */
+  s.tmax_min = acc.tmax < until_min ? acc.tmax : until_min;
   s.auc_ng_h_per_ml = acc.auc / 60.0;
   /* mg / (L/min) = mg x min/L = 1000 ng x min/mL; / 60 for hours */
   s.auc_inf_ng_h_per_ml = ev.total_mg * 1000.0 / sys->cl_l_per_min / 60.0;
-  s.time_above_min = acc.above;
+  /* the pieces add up to until only to rounding (one ulp over was seen):
+   * the time above is at most until */
+  s.time_above_min = acc.above < until_min ? acc.above : until_min;
   s.c_until_ng_per_ml = c_until;
   *out = s;
   return INFUSE_OK;

@@ -11,6 +11,8 @@
 
 #include <infuse.h>
 
+#include <float.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -125,6 +127,53 @@ static inline int32_t fz_pick32(fz_t *f, int32_t lo, int32_t hi) {
     return INT32_MAX;
   }
   return (int32_t)v;
+}
+
+/* A double decoded from a selector byte, for the simulations' hostile
+ * inputs: mostly in [lo, hi] (linear, or log-uniform when 0 < lo), sometimes
+ * an edge (0, -0, NaN, +-inf, the smallest normal and subnormal, the
+ * largest finite, 1e-300, 1e300, lo and hi and their neighbours outside,
+ * 1e-9, 1, 1e9), and sometimes the raw bits of a 64-bit value. */
+static inline double fz_double(fz_t *f, double lo, double hi) {
+  uint8_t sel = fz_u8(f);
+  switch (sel & 7u) {
+  case 0: {
+    uint64_t bits = fz_u64(f);
+    double v;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+  }
+  case 1: {
+    const double edges[] = {0.0,
+                            -0.0,
+                            (double)NAN,
+                            (double)INFINITY,
+                            -(double)INFINITY,
+                            DBL_MIN,
+                            DBL_TRUE_MIN,
+                            DBL_MAX,
+                            -DBL_MAX,
+                            1e-300,
+                            1e300,
+                            lo,
+                            hi,
+                            nextafter(lo, -(double)INFINITY),
+                            nextafter(hi, (double)INFINITY),
+                            1e-9,
+                            1.0,
+                            1e9,
+                            -1.0,
+                            -DBL_TRUE_MIN};
+    return edges[(sel >> 3) % (sizeof edges / sizeof edges[0])];
+  }
+  default: {
+    double u = (double)fz_u32(f) / 4294967295.0;
+    double v = (sel & 7u) == 2 && lo > 0.0
+                   ? exp(log(lo) + u * (log(hi) - log(lo)))
+                   : lo + u * (hi - lo);
+    return v < lo ? lo : v > hi ? hi : v;
+  }
+  }
 }
 
 /* A NUL-terminated string of up to max_len bytes from the input, into

@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run_smoke.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# SECONDS_PER_TARGET defaults to 30; TARGETs default to all five. Fails
+# SECONDS_PER_TARGET defaults to 30; TARGETs default to all eight. Fails
 # (exit 1) on any crash, sanitizer report, leak or invariant failure; the
 # crashing input is kept in the work directory, whose path is printed.
 # Environment: CC (default clang), FUZZ_JOBS (build parallelism),
@@ -13,7 +13,7 @@ set -eu
 
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-targets=${*:-quantity pump course review cli}
+targets=${*:-quantity pump course review cli pk cohort sim_cli}
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
