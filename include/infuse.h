@@ -1293,9 +1293,14 @@ INFUSE_API INFUSE_NODISCARD int infuse_pk_model_validate(
  * of independent modes: c(t) = sum_i u_i(t) with u_i' = -lambda_i u_i +
  * gain_i r(t), r the infusion rate in mg/min. The modes come from an
  * orthogonal (Jacobi) eigendecomposition of the symmetrised clearance
- * matrix, so close or tiny rate constants lose no accuracy; every gain is
- * >= 0, the gains add up to 1000 / v1_l and sum_i gain_i / lambda_i =
- * 1000 / cl_l_per_min (ng/mL per mg/min, the steady state per unit rate). */
+ * matrix, so close rate constants lose no accuracy, and the small
+ * eigenvalues are recomputed from determinants so tiny ones keep theirs.
+ * Every gain is >= 0, the gains add up to 1000 / v1_l and sum_i gain_i /
+ * lambda_i = 1000 / cl_l_per_min (ng/mL per mg/min, the steady state per
+ * unit rate). Accuracy limit: a slow mode's gain carries a relative error
+ * of about 1e-16 x (fastest / slowest eigenvalue), so for models stiffer
+ * than about 1e7 (e.g. 2e-11 against 100 per minute) the identities above
+ * hold only to about 1e-9 and worse; the built-in sets are far from it. */
 #define INFUSE_PK_MAX_MODES 3
 typedef struct infuse_pk_system {
   uint32_t struct_size;                 /* sizeof(infuse_pk_system_t) */
@@ -1321,7 +1326,9 @@ INFUSE_API INFUSE_NODISCARD int infuse_pk_prepare(const infuse_pk_model_t *model
 typedef struct infuse_pk_infusion {
   double start_min;      /* >= 0 */
   double duration_min;   /* >= 0 */
-  double dose_mg;        /* > 0 */
+  double dose_mg;        /* > 0; a dose or rate so small that it
+                            underflows (below about 1e-290 mg or mg/min)
+                            is accepted but loses precision or vanishes */
 } infuse_pk_infusion_t;
 
 /* Infusions are given in order of start and must not overlap (a start
