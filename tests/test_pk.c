@@ -1712,6 +1712,10 @@ MUT(m_k31_ninf, c->model.k31 = -INFINITY)
 MUT(m_one_k12, { c->model = user_model(1, 1.0, 0.1, 0.2, 0, 0, 0); })
 MUT(m_two_k31, { c->model = user_model(2, 1.0, 0.1, 0.2, 0, 0.1, 0.3); })
 MUT(m_two_k13, { c->model = user_model(2, 1.0, 0.1, 0.2, 0.01, 0.1, 0); })
+/* the range of k12 and k21 applies from 2 compartments on, not only 3 */
+MUT(m_two_k21_big, { c->model = user_model(2, 1.0, 0.1, 0.2, 0, 200.0, 0); })
+MUT(m_two_k12_small,
+    { c->model = user_model(2, 1.0, 0.1, 0.5e-9, 0, 0.1, 0); })
 MUT(m_cl_comp, c->n_comp = 5)
 MUT(m_cl_v1_nan, c->cl_args[0] = NAN)
 MUT(m_cl_v2_inf, c->cl_args[1] = INFINITY)
@@ -1828,6 +1832,10 @@ static const err_row_t ERR_ROWS[] = {
     {"k31 < 0", F_VALIDATE, m_k31_neg, INFUSE_E_RANGE, "model.k31"},
     {"k31 -inf", F_VALIDATE, m_k31_ninf, INFUSE_E_INVALID, "model.k31"},
     {"1 comp with k12", F_VALIDATE, m_one_k12, INFUSE_E_INVALID, "model.k12"},
+    {"2 comp, k21 > 100", F_VALIDATE, m_two_k21_big, INFUSE_E_RANGE,
+     "model.k21"},
+    {"2 comp, k12 < 1e-9", F_VALIDATE, m_two_k12_small, INFUSE_E_RANGE,
+     "model.k12"},
     {"2 comp with k31", F_VALIDATE, m_two_k31, INFUSE_E_INVALID, "model.k31"},
     {"2 comp with k13", F_VALIDATE, m_two_k13, INFUSE_E_INVALID, "model.k13"},
     /* infuse_pk_model_from_clearances */
