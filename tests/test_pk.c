@@ -2094,6 +2094,44 @@ END_TEST
 
 /* ======================================================================= */
 
+/* Stiff 3-compartment models, where the two small eigenvalues are
+ * recomputed from determinants: the eigenvalues' elementary symmetric
+ * functions equal those of the rate matrix, worked by hand from its
+ * principal minors: trace = k10 + k12 + k13 + k21 + k31; e2 = (k10 + k13)
+ * k21 + (k10 + k12) k31 + k21 k31; e3 = k10 k21 k31. Every term of e2
+ * matters at 1e-9 in these models. */
+START_TEST(stiff_eigenvalues_symmetric_functions) {
+  static const double K[][5] = {
+      /* k10, k12, k13, k21, k31 */
+      {1e-3, 40.0, 60.0, 2e-3, 5e-3},
+      {2e-3, 70.0, 30.0, 4e-3, 1e-3},
+      {5e-4, 20.0, 80.0, 1e-2, 3e-3},
+  };
+  for (int c = 0; c < N_ROWS(K); c++) {
+    const double *k = K[c];
+    infuse_pk_model_t m = user_model(3, 0.5, k[0], k[1], k[2], k[3], k[4]);
+    infuse_pk_system_t sys;
+    memset(&sys, 0, sizeof sys);
+    sys.struct_size = (uint32_t)sizeof sys;
+    ck_assert_int_eq(infuse_pk_prepare(&m, 70.0, &sys, NULL), INFUSE_OK);
+    const double *l = sys.lambda_per_min;
+    ck_assert_msg(l[1] < 1e-4 * l[2], "case %d is not stiff", c);
+    double tr = k[0] + k[1] + k[2] + k[3] + k[4];
+    double e2 = (k[0] + k[2]) * k[3] + (k[0] + k[1]) * k[4] + k[3] * k[4];
+    double e3 = k[0] * k[3] * k[4];
+    double got_tr = l[0] + l[1] + l[2];
+    double got_e2 = l[0] * l[1] + l[0] * l[2] + l[1] * l[2];
+    double got_e3 = l[0] * l[1] * l[2];
+    ck_assert_msg(fabs(got_tr - tr) <= 1e-12 * tr, "case %d trace %.17g", c,
+                  got_tr);
+    ck_assert_msg(fabs(got_e2 - e2) <= 1e-9 * e2, "case %d e2 %.17g vs %.17g",
+                  c, got_e2, e2);
+    ck_assert_msg(fabs(got_e3 - e3) <= 1e-9 * e3, "case %d e3 %.17g vs %.17g",
+                  c, got_e3, e3);
+  }
+}
+END_TEST
+
 static Suite *pk_suite(void) {
   Suite *s = suite_create("pk");
 
@@ -2107,6 +2145,7 @@ static Suite *pk_suite(void) {
 
   TCase *sys = tcase_create("system");
   tcase_add_test(sys, builtin_sets);
+  tcase_add_test(sys, stiff_eigenvalues_symmetric_functions);
   tcase_add_test(sys, from_clearances);
   tcase_add_test(sys, validate_accepted_edges);
   tcase_add_loop_test(sys, prepare_properties, 0, M_COUNT);
