@@ -333,7 +333,9 @@ static void check_exports(fz_t *f, const infuse_session_t *sessions, size_t n,
       FZ_CHECK(!split);
       FZ_CHECK(strncmp(text, "BEGIN:VCALENDAR\r\n", 17) == 0);
       FZ_CHECK(len >= 15 && strcmp(text + len - 15, "END:VCALENDAR\r\n") == 0);
-      FZ_CHECK(count_of(text, "BEGIN:VEVENT\r\n") == x.n_sessions);
+      /* at line starts: user text (a uid_domain) may end in the same
+       * words just before a line end */
+      FZ_CHECK(count_of(text, "\r\nBEGIN:VEVENT\r\n") == x.n_sessions);
       break;
     default:
       FZ_CHECK(json_valid(text));

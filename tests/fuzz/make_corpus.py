@@ -354,6 +354,13 @@ def course_seeds():
     add("bad-export-size", misc=4)
     add("tiny-buffers", writers=b"\x00\x00\x00" * 4)
     add("big-buffers", writers=b"\xff\xff\xff" * 4)
+    # Found by the 30 s CI smoke run: a uid_domain ending in "BEGIN:VEVENT"
+    # puts that text before a CRLF on every UID line. The export was right;
+    # the target's count of event lines was too loose (now at line starts).
+    s.append(("uid-domain-ends-with-begin-vevent", bytes.fromhex(
+        "00fb0206041502fb061502fb061502fb061502fb06272727272727272727272727"
+        "272723272727272727272727272727272727274245474" "94e3a564556454e54"
+        "0d0a0415")))
     return s
 
 
