@@ -1048,24 +1048,34 @@ static inline double log_near1(double x) {
   return log(x);
 }
 
-/* Halley's step for f(x) = 0 from f0..f3 (the derivatives at x), kept
- * from more than doubling Newton's, and the predicted error after it.
- * Halley's error is e' = K e^3, K = f'''/(6 f') - (f''/(2 f'))^2, with
- * e ~ the step; the prediction is trusted only once Halley's correction to
- * Newton is below 1%, i.e. in the asymptotic regime. */
-static inline double halley(double f0, double f1, double f2, double f3,
-                            double *err) {
+/* Halley's step *d for f(x) = 0 from f0..f3 (the derivatives at x), kept
+ * from more than doubling Newton's. With rho = f f'' / (2 f'^2), Halley's
+ * step is Newton's over 1 - rho. Returns false when the step is not to be
+ * taken: rho < -1, as next to a turning point of f (f' near 0, f'' pulling
+ * away from the root), where Halley's step shrinks toward 0 while the root
+ * is far off; the caller bisects instead. *err is the predicted error after
+ * the step, e' = K e^3, K = f'''/(6 f') - (f''/(2 f'))^2, e ~ the step, in
+ * the asymptotic regime only (|rho| <= 0.01, Halley's correction to Newton
+ * below 1%); elsewhere it is infinite, so only an asymptotic step (or the
+ * bracket) ends a search. */
+static inline bool halley(double f0, double f1, double f2, double f3,
+                          double *d, double *err) {
   double inv1 = 1.0 / f1;
-  double d = -f0 * inv1;
+  double newton = -f0 * inv1;
   double c2 = 0.5 * f2 * inv1; /* f'' / (2 f') */
-  double rho = -c2 * d;        /* f f'' / (2 f'^2) */
-  if (rho < 0.5) {
-    d /= 1.0 - rho;
+  double rho = -c2 * newton;   /* f f'' / (2 f'^2) */
+  if (rho < -1.0) {
+    return false;
   }
-  double k = f3 * inv1 * (1.0 / 6.0) - c2 * c2;
-  double ad = fabs(d);
-  *err = fabs(rho) <= 0.01 ? fabs(k) * ad * ad * ad : ad;
-  return d;
+  *d = rho < 0.5 ? newton / (1.0 - rho) : newton;
+  if (fabs(rho) <= 0.01) {
+    double k = f3 * inv1 * (1.0 / 6.0) - c2 * c2;
+    double ad = fabs(*d);
+    *err = fabs(k) * ad * ad * ad;
+  } else {
+    *err = INFINITY;
+  }
+  return true;
 }
 
 /* A lower bound of the tau where S(tau) = sum_i w_i e^{-lam_i tau} (w_i >= 0,
@@ -1133,9 +1143,11 @@ static double solve_sum(const pk_modes_t *md, const double w[3], double T,
       double g1 = a;
       double g2 = b2 - a * a;
       double g3 = s3 * inv_s - 3.0 * a * b2 + 2.0 * a * a * a;
+      double d;
       double err;
-      double d = halley(log_near1(s0 / T), g1, g2, g3, &err);
-      double cand = tau + d;
+      double cand = halley(log_near1(s0 / T), g1, g2, g3, &d, &err)
+                        ? tau + d
+                        : lo; /* bisect */
       if (cand > lo && cand < hi) {
         if (err <= 0.1 * tol) {
           return cand;
@@ -1223,9 +1235,10 @@ static double solve(const pk_iv_t *iv, pk_pt_t *x, int order, double target,
     }
     double next = 0.5 * (lo + hi);
     if (f[1] != 0.0) {
+      double d;
       double err;
-      double d = halley(f[0], f[1], f[2], f[3], &err);
-      double cand = x->tau + d;
+      double cand =
+          halley(f[0], f[1], f[2], f[3], &d, &err) ? x->tau + d : lo; /* bisect */
       if (cand > lo && cand < hi) {
         if (err <= 0.1 * tol) {
           return cand;

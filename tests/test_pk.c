@@ -327,6 +327,10 @@ typedef struct ref_summary {
   ld cmax, tmax, auc, c_until, above;
   int turning_maxima; /* interior maxima found (to know a case tests them) */
   ld last_turning_c;  /* the value at the last one */
+  int early_maxima;   /* interior maxima in the first minute of an interval */
+  ld early_max_c;     /* the value at the last one */
+  int early_minima;   /* interior minima in the first minute of an interval */
+  ld early_min_c;     /* the value at the last one */
   int crossings;
 } ref_summary_t;
 
@@ -374,7 +378,8 @@ static void ref_see(ref_summary_t *s, ld c, ld t) {
 
 /* One interval [ta, ta + dt] at rate r from state x (updated to the end):
  * a dense scan (geometric points near the start, then 160 even steps)
- * finds sign changes of c' and c - thr, bisection pins them. */
+ * finds sign changes of c', bisection pins them; between them c is
+ * monotone, and bisection pins the crossings of thr. */
 static void ref_interval(const ref_model_t *m, ref_summary_t *s, ld x[RN], ld r,
                          ld ta, ld dt, ld thr) {
   ld xa[RN];
@@ -417,22 +422,40 @@ static void ref_interval(const ref_model_t *m, ref_summary_t *s, ld x[RN], ld r,
     }
     ld c = ref_c(m, cur);
     ld d = ref_dc(m, r, cur);
-    if (prev_d > 0.0L && d < 0.0L) {
+    /* a turning point in the step splits it into two monotone pieces,
+     * each crossing the threshold at most once */
+    ld cut[3] = {prev_t, t, t};
+    ld cut_c[3] = {prev_c, c, c};
+    int pieces = 1;
+    if ((prev_d > 0.0L && d < 0.0L) || (prev_d < 0.0L && d > 0.0L)) {
       ld tz = ref_bisect(m, r, xa, prev_t, t, 1, 0.0L);
       ld xz[RN];
       ref_at(m, r, xa, tz, xz);
-      ref_see(s, ref_c(m, xz), ta + tz);
-      s->turning_maxima++;
-      s->last_turning_c = ref_c(m, xz);
+      ld cz = ref_c(m, xz);
+      cut[1] = tz;
+      cut_c[1] = cz;
+      pieces = 2;
+      if (prev_d > 0.0L) {
+        ref_see(s, cz, ta + tz);
+        s->turning_maxima++;
+        s->last_turning_c = cz;
+        if (tz < 1.0L) {
+          s->early_maxima++;
+          s->early_max_c = cz;
+        }
+      } else if (tz < 1.0L) {
+        s->early_minima++;
+        s->early_min_c = cz;
+      }
     }
-    if (thr > 0.0L) {
-      bool above_a = prev_c > thr;
-      bool above_b = c > thr;
+    for (int k = 0; k < pieces && thr > 0.0L; ++k) {
+      bool above_a = cut_c[k] > thr;
+      bool above_b = cut_c[k + 1] > thr;
       if (above_a && above_b) {
-        s->above += t - prev_t;
+        s->above += cut[k + 1] - cut[k];
       } else if (above_a != above_b) {
-        ld tx = ref_bisect(m, r, xa, prev_t, t, 0, thr);
-        s->above += above_a ? tx - prev_t : t - tx;
+        ld tx = ref_bisect(m, r, xa, cut[k], cut[k + 1], 0, thr);
+        s->above += above_a ? tx - cut[k] : cut[k + 1] - tx;
         s->crossings++;
       }
     }
@@ -494,6 +517,8 @@ enum {
   M_ALL_EQUAL,     /* 2-compartment, k10 = k12 = k21 */
   M_TINY_COUPLING, /* Domino with k13 = k31 = 1e-9 */
   M_TWO_SLOW,      /* two eigenvalues far below the third */
+  M_FAST2,         /* 2-compartment, distribution in about 0.4 min */
+  M_FAST3,         /* the same with a slow third compartment */
   M_COUNT
 };
 
@@ -503,7 +528,8 @@ static const char *const MODEL_NAMES[M_COUNT] = {
     "stiff 1e-6/50",    "k10 1e-6 vs k12 50",
     "twin peripherals", "near-twin peripherals",
     "all equal",        "tiny coupling",
-    "two slow modes"};
+    "two slow modes",   "fast 2-compartment",
+    "fast 3-compartment"};
 
 static infuse_pk_model_t test_model(int which) {
   switch (which) {
@@ -529,6 +555,10 @@ static infuse_pk_model_t test_model(int which) {
     return user_model(2, 0.5, 0.1, 0.1, 0, 0.1, 0);
   case M_TINY_COUPLING:
     return user_model(3, 0.063, 0.4381, 0.5921, 1e-9, 0.2470, 1e-9);
+  case M_FAST2: /* eigenvalues 2.581 and 0.0194 per minute */
+    return user_model(2, 0.05, 0.1, 2.0, 0, 0.5, 0);
+  case M_FAST3: /* 2.831, 0.0847 and 0.0042 per minute */
+    return user_model(3, 0.05, 0.1, 2.0, 0.3, 0.5, 0.02);
   default: /* M_TWO_SLOW */
     return user_model(3, 0.1, 1e-6, 50.0, 20.0, 1.0, 1e-5);
   }
@@ -542,6 +572,7 @@ enum {
   R_TURN2,  /* a rate drop giving two turning points (3 compartments) */
   R_TURN1,  /* a rate drop giving an interior maximum */
   R_VARIED, /* a course of unequal infusions (the crossings differ) */
+  R_EARLY,  /* turning points in the first minute of an interval */
   R_COUNT
 };
 
@@ -549,7 +580,7 @@ static const char *const REGIMEN_NAMES[R_COUNT] = {
     "single 40 min",      "bolus",
     "6-infusion course",  "mixed events",
     "two turning points", "interior maximum",
-    "unequal course"};
+    "unequal course",     "early turning points"};
 
 /* Fills inf (room for 8) for a patient of weight w; returns the count. */
 static size_t regimen(int which, double w, infuse_pk_infusion_t *inf) {
@@ -586,6 +617,17 @@ static size_t regimen(int which, double w, infuse_pk_infusion_t *inf) {
     inf[0] = (infuse_pk_infusion_t){0.0, 30.0, 60.0 * w / 70.0};
     inf[1] = (infuse_pk_infusion_t){35.0, 200.0, 40.0 * w / 70.0};
     return 2;
+  case R_EARLY:
+    /* For M_FAST2 and M_FAST3 (70 kg): 2 mg/min for 60 min, 2 min off, then
+     * 0.4 mg/min: the fast mode refills the central compartment while the
+     * slow ones drain it, a maximum about 0.25 min in. Later, 5 mg/min for
+     * 0.5 min, then 2 mg/min at once: the fast mode drains the excess before
+     * the infusion lifts the level again, a minimum about 0.5 min in. */
+    inf[0] = (infuse_pk_infusion_t){0.0, 60.0, 120.0 * w / 70.0};
+    inf[1] = (infuse_pk_infusion_t){62.0, 100.0, 40.0 * w / 70.0};
+    inf[2] = (infuse_pk_infusion_t){2000.0, 0.5, 2.5 * w / 70.0};
+    inf[3] = (infuse_pk_infusion_t){2000.5, 100.0, 200.0 * w / 70.0};
+    return 4;
   default: /* R_VARIED: doses 0.05 to 2 mg/kg over 5 to 240 min */
     inf[0] = (infuse_pk_infusion_t){0.0, 40.0, 0.5 * w};
     inf[1] = (infuse_pk_infusion_t){1440.0, 5.0, 0.3 * w};
@@ -654,6 +696,10 @@ static const ref_case_t REF_CASES[] = {
     {M_STIFF, R_VARIED, 70.0, 0.0, 3.1, 3000, 9000.0, 0.3},
     {M_ONE, R_VARIED, 70.0, 0.0, 3.1, 3000, 9000.0, 0.4},
     {M_TWIN, R_VARIED, 70.0, 0.0, 3.1, 3000, 9000.0, 0.25},
+    /* turning points within the first minute of an interval */
+    {M_FAST2, R_EARLY, 70.0, 0.0, 0.05, 4000, 2200.0, 0.5},
+    {M_FAST3, R_EARLY, 70.0, 0.0, 0.05, 4000, 2200.0, 0.3},
+    {M_FAST2, R_EARLY, 70.0, 1995.0, 0.01, 4000, 2200.0, 0.1},
 };
 
 /* The relative error allowed against the reference: 1e-9 (the required
@@ -785,6 +831,38 @@ START_TEST(reference_turning_points_present) {
       ck_assert_msg(fabs(got.time_above_min - (double)rt.above) <= 1e-7,
                     "%s, %s: time above the local maximum %.17g vs %.17Lg",
                     MODEL_NAMES[models[j]], REGIMEN_NAMES[regimens[k]],
+                    got.time_above_min, rt.above);
+    }
+  }
+}
+END_TEST
+
+/* A maximum and a minimum less than a minute into an interval (fast
+ * distribution, 2 and 3 compartments): thresholds just below the maximum
+ * and just above the minimum are crossed twice inside that first minute,
+ * and the time above matches the reference. */
+START_TEST(reference_turning_points_early) {
+  const int models[2] = {M_FAST2, M_FAST3};
+  for (int j = 0; j < 2; ++j) {
+    const char *mn = MODEL_NAMES[models[j]];
+    infuse_pk_model_t m = test_model(models[j]);
+    infuse_pk_system_t s = prepare(&m, 70.0);
+    infuse_pk_infusion_t inf[8];
+    size_t ni = regimen(R_EARLY, 70.0, inf);
+    ref_model_t rm = ref_from(&m, 70.0);
+    ref_summary_t r = ref_summarize(&rm, inf, ni, 2200.0, 0.0);
+    ck_assert_msg(r.early_maxima == 1 && r.early_minima == 1,
+                  "%s: %d maxima and %d minima in a first minute", mn,
+                  r.early_maxima, r.early_minima);
+    const ld thr[2] = {r.early_max_c * 0.9995L, r.early_min_c * 1.0005L};
+    for (int k = 0; k < 2; ++k) {
+      ref_summary_t rt = ref_summarize(&rm, inf, ni, 2200.0, (double)thr[k]);
+      infuse_pk_summary_t got = summarize(&s, inf, ni, 2200.0, (double)thr[k]);
+      ck_assert_int_ge(rt.crossings, 2);
+      ck_assert_msg(fabs(got.time_above_min - (double)rt.above) <= 1e-7,
+                    "%s, threshold %.9Lg near the %s: time above %.17g, "
+                    "reference %.17Lg",
+                    mn, thr[k], k == 0 ? "maximum" : "minimum",
                     got.time_above_min, rt.above);
     }
   }
@@ -2140,6 +2218,7 @@ static Suite *pk_suite(void) {
   tcase_add_loop_test(ref, reference_curve, 0, N_ROWS(REF_CASES));
   tcase_add_loop_test(ref, reference_summary, 0, N_ROWS(REF_CASES));
   tcase_add_test(ref, reference_turning_points_present);
+  tcase_add_test(ref, reference_turning_points_early);
   tcase_set_timeout(ref, 600);
   suite_add_tcase(s, ref);
 
