@@ -260,6 +260,34 @@ START_TEST(dose_only_result) {
 }
 END_TEST
 
+/* The longest protocol id and version, every byte escaped: the note keeps
+ * all of them (quotes and backslashes escaped, a control byte as '?'). */
+START_TEST(note_with_longest_escaped_protocol) {
+  plan_default();
+  compute(true);
+  memset(result.protocol_id, '"', sizeof result.protocol_id - 1);
+  result.protocol_id[sizeof result.protocol_id - 1] = '\0';
+  memset(result.protocol_version, '\\', sizeof result.protocol_version - 2);
+  result.protocol_version[sizeof result.protocol_version - 2] = '\x01';
+  result.protocol_version[sizeof result.protocol_version - 1] = '\0';
+  x.result = &result;
+  write_ok(NULL);
+  char want[256] = "\"text\": \"Protocol ";
+  for (size_t i = 0; i + 1 < sizeof result.protocol_id; i++) {
+    strcat(want, "\\\"");
+  }
+  strcat(want, " version ");
+  for (size_t i = 0; i + 2 < sizeof result.protocol_version; i++) {
+    strcat(want, "\\\\");
+  }
+  strcat(want, "?; computed by infuse, for a prescriber to review and sign.\"");
+  ck_assert_uint_eq(strlen(want), 18 + 31 * 2 + 9 + 14 * 2 + 1 + 59);
+  ck_assert_msg(strstr(buf, want) != NULL, "no note %s in\n%.600s", want,
+                buf);
+  ck_assert_uint_eq(count(buf, want), count(buf, "\"note\""));
+}
+END_TEST
+
 START_TEST(dates_only_default_course) {
   plan_default();
   write_ok("dates-only-default-course");
@@ -757,6 +785,7 @@ static Suite *fhir_suite(void) {
   tcase_add_test(core, default_course_runs);
   tcase_add_test(core, dose_only_result);
   tcase_add_test(core, dates_only_default_course);
+  tcase_add_test(core, note_with_longest_escaped_protocol);
   tcase_add_test(core, duration_in_seconds);
   tcase_add_loop_test(core, rhythm, 0,
                       (int)(sizeof rhythms / sizeof rhythms[0]));
