@@ -51,8 +51,10 @@
  * its precision or underflows to 0. Both together: cmax >= every sample at a
  * time in [0, until] (relative 1e-9), and a sample at exactly `until` is
  * c_until (relative 1e-9 of cmax); a sample's time is t0 + k x step exactly
- * (see cmp_sample_time). The comparisons of concentrations and AUCs also allow
- * an absolute 1e-300 (TINY): subnormal results carry fewer significant bits.
+ * (see cmp_sample_time). The time above agrees with an 8192-cell grid
+ * of the curve over [0, until] to within the cells that can hold a
+ * crossing. The comparisons of concentrations and AUCs also allow an
+ * absolute 1e-300 (TINY): subnormal results carry fewer significant bits.
  */
 #include "fuzz_common.h"
 
@@ -558,6 +560,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                  1e-9 * sum.cmax_ng_per_ml + TINY);
       }
     }
+  }
+  /* time above against a grid: G cells over [0, until], sampled at their
+   * midpoints. A cell without a crossing is wholly above or wholly below
+   * the threshold, so the grid's count misses the time above by at most
+   * one cell per crossing: c is monotone on at most `modes` pieces of each
+   * of the at most 2 n + 1 intervals between events, and a bolus may jump
+   * across once. Samples within the accuracy of the threshold (a touch)
+   * count as unknown. */
+  if (rc_sum == INFUSE_OK && prepared && normal && n_inf_arg == n_inf &&
+      threshold > 0.0 && until >= 1e-3) {
+    enum { G = 8192 };
+    static double grid[G];
+    double h = until / G;
+    FZ_CHECK(infuse_pk_curve(&sys, inf, n_inf, 0.5 * h, h, G, grid, NULL) ==
+             INFUSE_OK);
+    double band = stiff_tol(&sys) * sum.cmax_ng_per_ml + TINY;
+    size_t sure = 0;
+    size_t maybe = 0;
+    for (size_t k = 0; k < G; k++) {
+      sure += grid[k] > threshold + band;
+      maybe += grid[k] >= threshold - band;
+    }
+    double slack =
+        (double)((size_t)sys.modes * (2 * n_inf + 1) + n_inf + 1) * h;
+    FZ_CHECK(sum.time_above_min >= (double)sure * h - slack - 1e-9 * until);
+    FZ_CHECK(sum.time_above_min <= (double)maybe * h + slack + 1e-9 * until);
   }
   free(conc);
   free(conc_before);

@@ -758,6 +758,16 @@ def pk_seeds():
         model=pk_raw(3, 0.01, 1.0000000000000001e-09, 1.6431718395877803e-09,
                      98.03921012164173, 1.8070491829752321e-09,
                      1.9607664333124457))
+    # found by a mutation test, then in seconds by fuzz_pk once it compared
+    # the time above with a grid: next to a turning point (c' nearly 0)
+    # Halley's step shrank toward 0 and was taken for convergence, so a
+    # crossing 26 min into a piece was put at its start (fast distribution;
+    # minimum 0.5 min into the last infusion)
+    add("crossing-after-turning-point", flags=0,
+        model=pk_raw(2, 0.05, 0.1, 2.0, 0.0, 0.5, 0.0),
+        infusions=[(0.0, 60.0, 120.0), (62.0, 100.0, 40.0),
+                   (2000.0, 0.5, 2.5), (2000.5, 100.0, 200.0)],
+        n=0, until=2200.0, threshold=2468.1)
     return s
 
 
