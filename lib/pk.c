@@ -1054,12 +1054,15 @@ static inline double log_near1(double x) {
  * taken: rho < -1, as next to a turning point of f (f' near 0, f'' pulling
  * away from the root), where Halley's step shrinks toward 0 while the root
  * is far off; the caller bisects instead. *err is the predicted error after
- * the step, e' = K e^3, K = f'''/(6 f') - (f''/(2 f'))^2, e ~ the step, in
- * the asymptotic regime only (|rho| <= 0.01, Halley's correction to Newton
- * below 1%); elsewhere it is infinite, so only an asymptotic step (or the
- * bracket) ends a search. */
+ * the step, e' = K e^3, K = f'''/(6 f') - (f''/(2 f'))^2, e ~ the step. It
+ * is trusted only in the asymptotic regime: Halley's correction to Newton
+ * below 1% (|rho| <= 0.01) and a step short against the fastest rate
+ * (|d| lam_max <= 0.5), so that the derivatives at x, sums of
+ * exponentials, still hold at the root (a mode negligible at x may not be
+ * there after a long step). Elsewhere *err is infinite, so only such a step
+ * (or the bracket) ends a search. */
 static inline bool halley(double f0, double f1, double f2, double f3,
-                          double *d, double *err) {
+                          double lam_max, double *d, double *err) {
   double inv1 = 1.0 / f1;
   double newton = -f0 * inv1;
   double c2 = 0.5 * f2 * inv1; /* f'' / (2 f') */
@@ -1068,9 +1071,9 @@ static inline bool halley(double f0, double f1, double f2, double f3,
     return false;
   }
   *d = rho < 0.5 ? newton / (1.0 - rho) : newton;
-  if (fabs(rho) <= 0.01) {
+  double ad = fabs(*d);
+  if (fabs(rho) <= 0.01 && ad * lam_max <= 0.5) {
     double k = f3 * inv1 * (1.0 / 6.0) - c2 * c2;
-    double ad = fabs(*d);
     *err = fabs(k) * ad * ad * ad;
   } else {
     *err = INFINITY;
@@ -1145,7 +1148,8 @@ static double solve_sum(const pk_modes_t *md, const double w[3], double T,
       double g3 = s3 * inv_s - 3.0 * a * b2 + 2.0 * a * a * a;
       double d;
       double err;
-      double cand = halley(log_near1(s0 / T), g1, g2, g3, &d, &err)
+      double cand = halley(log_near1(s0 / T), g1, g2, g3, md->lam[m - 1],
+                           &d, &err)
                         ? tau + d
                         : lo; /* bisect */
       if (cand > lo && cand < hi) {
@@ -1237,8 +1241,10 @@ static double solve(const pk_iv_t *iv, pk_pt_t *x, int order, double target,
     if (f[1] != 0.0) {
       double d;
       double err;
-      double cand =
-          halley(f[0], f[1], f[2], f[3], &d, &err) ? x->tau + d : lo; /* bisect */
+      double cand = halley(f[0], f[1], f[2], f[3], iv->md->lam[iv->md->m - 1],
+                           &d, &err)
+                        ? x->tau + d
+                        : lo; /* bisect */
       if (cand > lo && cand < hi) {
         if (err <= 0.1 * tol) {
           return cand;

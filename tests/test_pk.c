@@ -573,6 +573,7 @@ enum {
   R_TURN1,  /* a rate drop giving an interior maximum */
   R_VARIED, /* a course of unequal infusions (the crossings differ) */
   R_EARLY,  /* turning points in the first minute of an interval */
+  R_BIG_SMALL, /* a large infusion, then a small one */
   R_COUNT
 };
 
@@ -580,7 +581,8 @@ static const char *const REGIMEN_NAMES[R_COUNT] = {
     "single 40 min",      "bolus",
     "6-infusion course",  "mixed events",
     "two turning points", "interior maximum",
-    "unequal course",     "early turning points"};
+    "unequal course",     "early turning points",
+    "large then small"};
 
 /* Fills inf (room for 8) for a patient of weight w; returns the count. */
 static size_t regimen(int which, double w, infuse_pk_infusion_t *inf) {
@@ -628,6 +630,13 @@ static size_t regimen(int which, double w, infuse_pk_infusion_t *inf) {
     inf[2] = (infuse_pk_infusion_t){2000.0, 0.5, 2.5 * w / 70.0};
     inf[3] = (infuse_pk_infusion_t){2000.5, 100.0, 200.0 * w / 70.0};
     return 4;
+  case R_BIG_SMALL:
+    /* 0.5 mg/kg over 500 min, then 0.4 mg (70 kg) over 500 min: after
+     * the small one a low threshold is crossed about 45 min after its end,
+     * while the large one crossed it about 1200 min after its end */
+    inf[0] = (infuse_pk_infusion_t){0.0, 500.0, 0.5 * w};
+    inf[1] = (infuse_pk_infusion_t){3000.0, 500.0, 0.4 * w / 70.0};
+    return 2;
   default: /* R_VARIED: doses 0.05 to 2 mg/kg over 5 to 240 min */
     inf[0] = (infuse_pk_infusion_t){0.0, 40.0, 0.5 * w};
     inf[1] = (infuse_pk_infusion_t){1440.0, 5.0, 0.3 * w};
@@ -700,6 +709,12 @@ static const ref_case_t REF_CASES[] = {
     {M_FAST2, R_EARLY, 70.0, 0.0, 0.05, 4000, 2200.0, 0.5},
     {M_FAST3, R_EARLY, 70.0, 0.0, 0.05, 4000, 2200.0, 0.3},
     {M_FAST2, R_EARLY, 70.0, 1995.0, 0.01, 4000, 2200.0, 0.1},
+    /* a falling crossing far from where the previous one was (the solver
+     * starts there; the fast mode, negligible at that start, is not at the
+     * crossing) */
+    {M_CLEMENTS, R_BIG_SMALL, 70.0, 0.0, 2.0, 3501, 7000.0, 0.008},
+    {M_CLEMENTS, R_BIG_SMALL, 70.0, 0.0, 2.0, 3501, 7000.0, 0.005},
+    {M_DOMINO, R_BIG_SMALL, 70.0, 0.0, 2.0, 3501, 7000.0, 0.005},
 };
 
 /* The relative error allowed against the reference: 1e-9 (the required

@@ -768,6 +768,14 @@ def pk_seeds():
         infusions=[(0.0, 60.0, 120.0), (62.0, 100.0, 40.0),
                    (2000.0, 0.5, 2.5), (2000.5, 100.0, 200.0)],
         n=0, until=2200.0, threshold=2468.1)
+    # found by fuzz_pk with that check, after the fix above: a falling
+    # crossing searched from where the previous one was (1200 min after an
+    # infusion's end, this one 45 min after): the error predicted there,
+    # where the fast mode had died out, was taken as the error at the
+    # crossing, 1150 min away, where it had not
+    add("falling-crossing-far-from-last", flags=0, model=u8(0) + u8(1),
+        infusions=[(0.0, 500.0, 35.0), (3000.0, 500.0, 0.4)],
+        n=0, until=7000.0, threshold=0.368452)
     return s
 
 
