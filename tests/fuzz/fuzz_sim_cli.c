@@ -38,11 +38,9 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "fuzz_common.h"
+#include "fuzz_stdio.h"
 
 #include "sim.h"
-
-#include <unistd.h>
 
 #define MAX_ARGS 24
 #define MAX_FILES 4
@@ -56,28 +54,10 @@ static char dir[4096];
 static char file_path[MAX_FILES][4200];
 static char svg_path[4200];
 static char svg_opt[4210];
-static FILE *null_out;
-static FILE *report;
-#if defined(__GLIBC__)
-static FILE *saved_out, *saved_err;
-#endif
 
-static void cleanup(void) {
-#if defined(__GLIBC__)
-  if (saved_out != NULL) {
-    stdout = saved_out;
-    stderr = saved_err;
-  }
-#endif
-  fz_report_stream = NULL;
-  if (null_out != NULL) {
-    fclose(null_out);
-    null_out = NULL;
-  }
-  if (report != NULL) {
-    fclose(report);
-    report = NULL;
-  }
+/* At exit (before fuzz_stdio.h restores the streams): the files made
+ * here and the directory removed. */
+static void remove_files(void) {
   if (dir[0] != '\0') {
     for (int i = 0; i < MAX_FILES; i++) {
       (void)unlink(file_path[i]);
@@ -109,30 +89,7 @@ static void setup(void) {
   snprintf(svg_path, sizeof svg_path, "%s/out.svg", dir);
   snprintf(svg_opt, sizeof svg_opt, "--svg=%s", svg_path);
 
-  fflush(stdout);
-  fflush(stderr);
-  int fd = dup(2);
-  report = fd >= 0 ? fdopen(fd, "w") : NULL;
-  if (report != NULL) {
-    setvbuf(report, NULL, _IONBF, 0);
-    fz_report_stream = report;
-  }
-#if defined(__GLIBC__)
-  null_out = fopen("/dev/null", "w");
-  if (null_out == NULL) {
-    abort();
-  }
-  saved_out = stdout;
-  saved_err = stderr;
-  stdout = null_out;
-  stderr = null_out;
-#else
-  if (freopen("/dev/null", "w", stdout) == NULL ||
-      freopen("/dev/null", "w", stderr) == NULL) {
-    abort();
-  }
-#endif
-  atexit(cleanup);
+  fz_silence_stdio(remove_files);
 }
 
 static void write_file(const char *path, const uint8_t *p, size_t n) {
