@@ -47,55 +47,7 @@
 #include <string.h>
 #include <time.h>
 
-/* -------------------------------------------------------------------------
- * Counting allocator (glibc only)
- * ---------------------------------------------------------------------- */
-#if defined(__GLIBC__) && !defined(BENCH_NO_MALLOC_COUNT)
-#define BENCH_COUNTS_MALLOC 1
-
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *ptr, size_t size);
-extern void *__libc_memalign(size_t alignment, size_t size);
-extern void __libc_free(void *ptr);
-
-/* Single-threaded program: plain counters are enough. volatile keeps the
- * compiler from caching them across the calls being measured. */
-static volatile unsigned long long bench_alloc_calls;
-static volatile unsigned long long bench_free_calls;
-
-void *malloc(size_t size) {
-  bench_alloc_calls = bench_alloc_calls + 1u;
-  return __libc_malloc(size);
-}
-
-void *calloc(size_t n, size_t size) {
-  bench_alloc_calls = bench_alloc_calls + 1u;
-  return __libc_calloc(n, size);
-}
-
-void *realloc(void *ptr, size_t size) {
-  bench_alloc_calls = bench_alloc_calls + 1u;
-  return __libc_realloc(ptr, size);
-}
-
-void *aligned_alloc(size_t alignment, size_t size) {
-  bench_alloc_calls = bench_alloc_calls + 1u;
-  return __libc_memalign(alignment, size);
-}
-
-void free(void *ptr) {
-  if (ptr != NULL) {
-    bench_free_calls = bench_free_calls + 1u;
-  }
-  __libc_free(ptr);
-}
-
-static unsigned long long alloc_count(void) { return bench_alloc_calls; }
-#else
-#define BENCH_COUNTS_MALLOC 0
-static unsigned long long alloc_count(void) { return 0; }
-#endif
+#include "bench_common.h"
 
 /* -------------------------------------------------------------------------
  * Helpers
@@ -106,14 +58,7 @@ static unsigned long long alloc_count(void) { return 0; }
 #define BENCH_BUF_CAP 65536u
 #define BENCH_COURSE_CAP (1u << 18)
 
-static int64_t now_ns(void) {
-  struct timespec ts;
-  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-    perror("bench_pump: clock_gettime");
-    exit(1);
-  }
-  return (int64_t)ts.tv_sec * 1000000000 + (int64_t)ts.tv_nsec;
-}
+static int64_t now_ns(void) { return bench_now_ns("bench_pump"); }
 
 /* Everything a loop needs; built once, outside the timed region. */
 typedef struct bench_ctx {

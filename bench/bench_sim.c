@@ -51,47 +51,7 @@
 #include <string.h>
 #include <time.h>
 
-/* -------------------------------------------------------------------------
- * Counting allocator (glibc only), as in bench_pump.c
- * ---------------------------------------------------------------------- */
-#if defined(__GLIBC__) && !defined(BENCH_NO_MALLOC_COUNT)
-#define BENCH_COUNTS_MALLOC 1
-
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *ptr, size_t size);
-extern void *__libc_memalign(size_t alignment, size_t size);
-extern void __libc_free(void *ptr);
-
-static volatile unsigned long long bench_alloc_calls;
-
-void *malloc(size_t size) {
-  bench_alloc_calls = bench_alloc_calls + 1u;
-  return __libc_malloc(size);
-}
-
-void *calloc(size_t n, size_t size) {
-  bench_alloc_calls = bench_alloc_calls + 1u;
-  return __libc_calloc(n, size);
-}
-
-void *realloc(void *ptr, size_t size) {
-  bench_alloc_calls = bench_alloc_calls + 1u;
-  return __libc_realloc(ptr, size);
-}
-
-void *aligned_alloc(size_t alignment, size_t size) {
-  bench_alloc_calls = bench_alloc_calls + 1u;
-  return __libc_memalign(alignment, size);
-}
-
-void free(void *ptr) { __libc_free(ptr); }
-
-static unsigned long long alloc_count(void) { return bench_alloc_calls; }
-#else
-#define BENCH_COUNTS_MALLOC 0
-static unsigned long long alloc_count(void) { return 0; }
-#endif
+#include "bench_common.h"
 
 /* -------------------------------------------------------------------------
  * The course and the context
@@ -128,14 +88,7 @@ typedef struct bench_ctx {
 
 typedef uint64_t (*bench_loop_fn)(bench_ctx_t *ctx, uint64_t n);
 
-static int64_t now_ns(void) {
-  struct timespec ts;
-  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-    perror("bench_sim: clock_gettime");
-    exit(1);
-  }
-  return (int64_t)ts.tv_sec * 1000000000 + (int64_t)ts.tv_nsec;
-}
+static int64_t now_ns(void) { return bench_now_ns("bench_sim"); }
 
 /* Fold a double's bits into a checksum. */
 static uint64_t bits_of(double x) {
