@@ -7,6 +7,7 @@
  * option, the value and what is accepted, and nothing goes to stdout.
  */
 #include "cli.h"
+#include "course_args.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -88,24 +89,13 @@ static const char *option_of_field(const char *field) {
       {"rate_step_ul_per_h", "--rate-step"},
       {"prep", "--prep"},
       {"protocol", "--protocol"},
-      {"course.start", "--start"},
-      {"course.induction_count", "--induction"},
-      {"course.per_week", "--per-week"},
-      {"course.min_interval_days", "--min-interval"},
-      {"course.horizon_months", "--months"},
-      {"course.clinic_days", "--clinic-days"},
-      {"course.closed", "--closed"},
-      {"course.n_closed", "--closed"},
-      {"course.n_taper_steps", "--taper"},
-      {"course.taper.interval_days", "--taper"},
-      {"course.taper.count", "--taper"},
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
     if (strcmp(map[i].field, field) == 0) {
       return map[i].option;
     }
   }
-  return NULL;
+  return course_args_option_of(field);
 }
 
 int cli_library_error(const cli_t *c, int rc, const infuse_diag_t *d) {

@@ -7,6 +7,7 @@
  * the iCalendar and FHIR exports.
  */
 #include "cli.h"
+#include "course_args.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -89,71 +90,22 @@ static int count_value(const cli_t *c, int id, const char *text, long lo,
   return CLI_EXIT_OK;
 }
 
-/* Split a comma list into at most `max` items in `buf` (a copy). */
-static int split(char *buf, char **items, int max) {
-  int n = 0;
-  char *p = buf;
-  for (;;) {
-    if (n == max) {
-      return -1;
-    }
-    items[n++] = p;
-    char *comma = strchr(p, ',');
-    if (comma == NULL) {
-      return n;
-    }
-    *comma = '\0';
-    p = comma + 1;
-  }
-}
-
-static int weekday_of(const char *name) {
-  static const char *const names[7] = {"mon", "tue", "wed", "thu",
-                                       "fri", "sat", "sun"};
-  for (int i = 0; i < 7; i++) {
-    if (strcmp(name, names[i]) == 0) {
-      return i + 1;
-    }
-  }
-  return 0;
-}
-
 static int clinic_days(const cli_t *c, uint32_t *out) {
-  char buf[128];
-  char *items[16];
-  if (strlen(c->value[OPT_CLINIC_DAYS]) >= sizeof buf) {
+  switch (course_args_weekdays(c->value[OPT_CLINIC_DAYS], out)) {
+  case COURSE_ARGS_OK:
+    return CLI_EXIT_OK;
+  case COURSE_ARGS_TOO_LONG:
     return cli_usage_error(c, "--clinic-days is too long", NULL);
-  }
-  strcpy(buf, c->value[OPT_CLINIC_DAYS]);
-  int n = split(buf, items, 16);
-  uint32_t bits = 0;
-  if (n < 0) {
+  case COURSE_ARGS_TOO_MANY:
     return cli_usage_error(c, "--clinic-days names more than 16 items", NULL);
+  default:
+    fprintf(stderr,
+            "%s: error: --clinic-days: '%s' is not accepted; accepted: "
+            "mon, tue, wed, thu, fri, sat, sun and ranges like mon-fri, "
+            "comma-separated\n",
+            c->prog, c->value[OPT_CLINIC_DAYS]);
+    return CLI_EXIT_USAGE;
   }
-  for (int i = 0; i < n; i++) {
-    char *dash = strchr(items[i], '-');
-    int from, to;
-    if (dash != NULL) {
-      *dash = '\0';
-      from = weekday_of(items[i]);
-      to = weekday_of(dash + 1);
-    } else {
-      from = to = weekday_of(items[i]);
-    }
-    if (from == 0 || to == 0 || to < from) {
-      fprintf(stderr,
-              "%s: error: --clinic-days: '%s' is not accepted; accepted: "
-              "mon, tue, wed, thu, fri, sat, sun and ranges like mon-fri, "
-              "comma-separated\n",
-              c->prog, c->value[OPT_CLINIC_DAYS]);
-      return CLI_EXIT_USAGE;
-    }
-    for (int d = from; d <= to; d++) {
-      bits |= INFUSE_WEEKDAY_BIT(d);
-    }
-  }
-  *out = bits;
-  return CLI_EXIT_OK;
 }
 
 static int closed_dates(const cli_t *c, infuse_course_options_t *o) {
@@ -168,7 +120,7 @@ static int closed_dates(const cli_t *c, infuse_course_options_t *o) {
     return CLI_EXIT_OTHER;
   }
   memcpy(buf, c->value[OPT_CLOSED], len + 1);
-  int n = split(buf, items, INFUSE_MAX_CLOSED + 1);
+  int n = course_args_split(buf, items, INFUSE_MAX_CLOSED + 1);
   if (n < 0 || n > INFUSE_MAX_CLOSED) {
     fprintf(stderr, "%s: error: --closed: more than %d dates\n", c->prog,
             INFUSE_MAX_CLOSED);
@@ -218,7 +170,7 @@ static int taper_steps(const cli_t *c, infuse_course_options_t *o) {
     return cli_usage_error(c, "--taper is too long", NULL);
   }
   strcpy(buf, c->value[OPT_TAPER]);
-  int n = split(buf, items, INFUSE_MAX_TAPER_STEPS + 1);
+  int n = course_args_split(buf, items, INFUSE_MAX_TAPER_STEPS + 1);
   if (n < 0 || n > INFUSE_MAX_TAPER_STEPS) {
     fprintf(stderr, "%s: error: --taper: more than %d steps\n", c->prog,
             INFUSE_MAX_TAPER_STEPS);
@@ -419,7 +371,7 @@ static int review(const cli_t *c, infuse_review_t *out) {
     }
     strcpy(buf, list);
   }
-  int n = split(buf, items, INFUSE_MAX_SCORES + 1);
+  int n = course_args_split(buf, items, INFUSE_MAX_SCORES + 1);
   if (n < 0 || n > INFUSE_MAX_SCORES) {
     return cli_usage_error(c, "--scores: more than 64 scores", NULL);
   }

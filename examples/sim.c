@@ -18,6 +18,8 @@
  */
 #include "sim.h"
 
+#include "course_args.h"
+
 #include <infuse.h>
 
 #include <errno.h>
@@ -636,70 +638,14 @@ static int percent_opt(const ctx_t *c, int id, double lo, double hi,
   return CLI_EXIT_OK;
 }
 
-/* Split a comma list (a copy in buf) into at most `max` items. */
-static int split_list(char *buf, char **items, int max) {
-  int n = 0;
-  char *p = buf;
-  for (;;) {
-    if (n == max) {
-      return -1;
-    }
-    items[n++] = p;
-    char *comma = strchr(p, ',');
-    if (comma == NULL) {
-      return n;
-    }
-    *comma = '\0';
-    p = comma + 1;
-  }
-}
-
 /* ---- course options (as infuse-schedule) ---------------------------------- */
 
-static const char *const weekday_names[7] = {"mon", "tue", "wed", "thu",
-                                             "fri", "sat", "sun"};
-
-static int weekday_of(const char *name) {
-  for (int i = 0; i < 7; i++) {
-    if (strcmp(name, weekday_names[i]) == 0) {
-      return i + 1;
-    }
-  }
-  return 0;
-}
-
 static int clinic_days(const ctx_t *c, uint32_t *out) {
-  char buf[128];
-  char *items[16];
-  const char *accepted = "mon, tue, wed, thu, fri, sat, sun and ranges like "
-                         "mon-fri, comma-separated";
-  if (strlen(c->value[O_CLINIC_DAYS]) >= sizeof buf) {
-    return bad_value(c, O_CLINIC_DAYS, accepted);
+  if (course_args_weekdays(c->value[O_CLINIC_DAYS], out) != COURSE_ARGS_OK) {
+    return bad_value(c, O_CLINIC_DAYS,
+                     "mon, tue, wed, thu, fri, sat, sun and ranges like "
+                     "mon-fri, comma-separated");
   }
-  strcpy(buf, c->value[O_CLINIC_DAYS]);
-  int n = split_list(buf, items, 16);
-  if (n < 0) {
-    return bad_value(c, O_CLINIC_DAYS, accepted);
-  }
-  uint32_t bits = 0;
-  for (int i = 0; i < n; i++) {
-    char *dash = strchr(items[i], '-');
-    int from, to;
-    if (dash != NULL) {
-      *dash = '\0';
-      from = weekday_of(items[i]);
-      to = weekday_of(dash + 1);
-    } else {
-      from = to = weekday_of(items[i]);
-    }
-    if (from == 0 || to == 0 || to < from) {
-      return bad_value(c, O_CLINIC_DAYS, accepted);
-    }
-    for (int d = from; d <= to; d++) {
-      bits |= INFUSE_WEEKDAY_BIT(d);
-    }
-  }
-  *out = bits;
   return CLI_EXIT_OK;
 }
 
@@ -719,7 +665,7 @@ static int closed_dates(const ctx_t *c, infuse_course_options_t *o) {
     return out_of_memory(c);
   }
   memcpy(buf, c->value[O_CLOSED], len + 1);
-  int n = split_list(buf, items, INFUSE_MAX_CLOSED + 1);
+  int n = course_args_split(buf, items, INFUSE_MAX_CLOSED + 1);
   if (n < 0 || n > INFUSE_MAX_CLOSED) {
     rc = bad_value(c, O_CLOSED, "at most 128 dates YYYY-MM-DD, "
                                 "comma-separated");
@@ -766,7 +712,7 @@ static int taper_steps(const ctx_t *c, infuse_course_options_t *o) {
     return bad_value(c, O_TAPER, "at most 16 steps INTERVAL:COUNT");
   }
   strcpy(buf, c->value[O_TAPER]);
-  int n = split_list(buf, items, INFUSE_MAX_TAPER_STEPS + 1);
+  int n = course_args_split(buf, items, INFUSE_MAX_TAPER_STEPS + 1);
   if (n < 0 || n > INFUSE_MAX_TAPER_STEPS) {
     return bad_value(c, O_TAPER, "at most 16 steps INTERVAL:COUNT");
   }
@@ -793,31 +739,6 @@ static int taper_steps(const ctx_t *c, infuse_course_options_t *o) {
   }
   o->n_taper_steps = n;
   return CLI_EXIT_OK;
-}
-
-/* The library's course fields and the options that set them. */
-static const char *course_option_of(const char *field) {
-  static const struct {
-    const char *field, *option;
-  } map[] = {
-      {"course.start", "--start"},
-      {"course.induction_count", "--induction"},
-      {"course.per_week", "--per-week"},
-      {"course.min_interval_days", "--min-interval"},
-      {"course.horizon_months", "--months"},
-      {"course.clinic_days", "--clinic-days"},
-      {"course.closed", "--closed"},
-      {"course.n_closed", "--closed"},
-      {"course.n_taper_steps", "--taper"},
-      {"course.taper.interval_days", "--taper"},
-      {"course.taper.count", "--taper"},
-  };
-  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-    if (strcmp(map[i].field, field) == 0) {
-      return map[i].option;
-    }
-  }
-  return NULL;
 }
 
 static bool any_course_option(const ctx_t *c) {
@@ -901,7 +822,7 @@ static int plan_course(const ctx_t *c, const infuse_course_options_t *o,
   int rc = infuse_course_plan(o, s, INFUSE_MAX_SESSIONS, n, &d);
   if (rc != INFUSE_OK) {
     free(s);
-    return library_error(c, rc, &d, course_option_of(d.field));
+    return library_error(c, rc, &d, course_args_option_of(d.field));
   }
   if (*n == 0) {
     free(s);
@@ -1184,7 +1105,7 @@ static int pk_models(const ctx_t *c, pk_run_t *r) {
     return bad_value(c, O_MODEL, accepted);
   }
   strcpy(buf, list);
-  int n = split_list(buf, items, PK_MAX_MODELS + 1);
+  int n = course_args_split(buf, items, PK_MAX_MODELS + 1);
   if (n < 0 || n > PK_MAX_MODELS) {
     return bad_value(c, O_MODEL, accepted);
   }
@@ -1235,7 +1156,7 @@ static int pk_durations(const ctx_t *c, pk_run_t *r) {
     return bad_value(c, O_DURATION, accepted);
   }
   strcpy(buf, list);
-  int n = split_list(buf, items, PK_MAX_DURATIONS + 1);
+  int n = course_args_split(buf, items, PK_MAX_DURATIONS + 1);
   if (n < 0 || n > PK_MAX_DURATIONS) {
     return bad_value(c, O_DURATION, accepted);
   }
@@ -2195,7 +2116,7 @@ static void cohort_options_json(sbuf_t *b, const cohort_run_t *r) {
   bool first = true;
   for (int d = 1; d <= 7; d++) {
     if ((o->clinic_days & INFUSE_WEEKDAY_BIT(d)) != 0) {
-      sb_printf(b, "%s%s", first ? "" : ",", weekday_names[d - 1]);
+      sb_printf(b, "%s%s", first ? "" : ",", course_args_weekday_name(d));
       first = false;
     }
   }
@@ -2941,7 +2862,7 @@ static const char *cohort_option_of(const char *field) {
       return map[i].option;
     }
   }
-  return course_option_of(field);
+  return course_args_option_of(field);
 }
 
 static int cohort_options(const ctx_t *c, cohort_run_t *r, uint64_t *first,
