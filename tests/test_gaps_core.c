@@ -142,6 +142,11 @@ START_TEST(copy_text_edges) {
   /* only continuation bytes after the first: back up to the lead */
   infuse__copy_text(dst, 3, "\xe2\x82\xac");
   ck_assert_str_eq(dst, "");
+  /* no lead byte at all: nothing is kept, and the back-up stops at the
+   * start of the text (the byte before it, 'A' here, is not looked at) */
+  const char stray[] = "A\x80\x80\x80\x80";
+  infuse__copy_text(dst, 3, stray + 1);
+  ck_assert_str_eq(dst, "");
   /* control bytes and DEL become '?' */
   infuse__copy_text(dst, sizeof dst, "a\tb\x7f\x01");
   ck_assert_str_eq(dst, "a?b??");

@@ -1560,6 +1560,32 @@ START_TEST(test_limit_stop_is_not_error) {
 }
 END_TEST
 
+/* The draw-up volume may be exactly INFUSE_MAX_VOLUME_UL: 1 kg fixed at
+ * 10 mg/mL in a syringe is 1e12 ng / 1e4 ug/mL = 1e8 uL = 100 L, computed;
+ * at 9.999 mg/mL it would be 100.010001 L, beyond what the library
+ * computes. */
+START_TEST(test_draw_volume_at_its_maximum) {
+  infuse_protocol_t p;
+  infuse_request_t req;
+  infuse_result_t res;
+  base_protocol(&p);
+  init_request(&req, &p);
+  req.dose_mode = INFUSE_DOSE_FIXED;
+  req.dose_ug = INFUSE_MAX_DOSE_UG;
+  req.vial_ug_per_ml = 10000;
+  req.prep = INFUSE_PREP_SYRINGE;
+  req.volume_step_ul = 1;
+  init_result(&res);
+  /* OK here (this file's site protocol has no dose limit) */
+  ck_assert_int_eq(infuse_pump_compute(&req, &res, NULL), INFUSE_OK);
+  ck_assert_int_eq(res.drug_volume_ul, INFUSE_MAX_VOLUME_UL);
+  ck_assert_int_eq(res.vtbi_ul, INFUSE_MAX_VOLUME_UL);
+  req.vial_ug_per_ml = 9999;
+  init_result(&res);
+  ck_assert_int_eq(infuse_pump_compute(&req, &res, NULL), INFUSE_E_RANGE);
+}
+END_TEST
+
 /* Success leaves a non-NULL diag untouched. */
 START_TEST(test_success_leaves_diag) {
   infuse_protocol_t p;
@@ -1691,6 +1717,7 @@ static Suite *limits_suite(void) {
   tcase_add_loop_test(errors, test_error_pump, 0, N_ROWS(ERRORS));
   tcase_add_test(errors, test_error_null_args);
   tcase_add_test(errors, test_limit_stop_is_not_error);
+  tcase_add_test(errors, test_draw_volume_at_its_maximum);
   tcase_add_test(errors, test_success_leaves_diag);
   tcase_add_test(errors, test_other_dose_field_ignored);
   tcase_add_test(errors, test_dose_ignores_pump_fields);
