@@ -682,6 +682,19 @@ START_TEST(fingerprint_covers_options) {
   s.weight_cv = -0.0;
   run(&s, &p, &c);
   ck_assert_uint_eq(c.fingerprint, zero);
+  /* a model value one ulp apart is another input (its bits are hashed,
+   * nothing is rounded first) */
+  s = o;
+  s.model.relapse_28d = nextafter(o.model.relapse_28d, 1.0);
+  run(&s, &p, &c);
+  ck_assert_uint_ne(c.fingerprint, base.fingerprint);
+  s = o;
+  s.weight_cv = 0.0;
+  run(&s, &p, &c);
+  s.weight_cv = 4.9406564584124654e-324; /* the least subnormal */
+  run(&s, &p, &base);
+  ck_assert_uint_ne(c.fingerprint, base.fingerprint);
+  run(&o, &p, &base);
   /* every option that shapes an outcome does */
   for (int i = 0; i < 17; i++) {
     s = o;

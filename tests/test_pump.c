@@ -290,6 +290,12 @@ START_TEST(trail_order_and_flags) {
   ck_assert(rate->rounded);
   ck_assert_int_eq(rate->exact_num, 155250 * rate->exact_den);
   ck_assert_int_eq(rate->value, 155300);
+  /* 35 mg in 103.5 mL: 35000000 ng x 1000 / 103500 uL = 338164.25... ng/mL,
+   * shown as 338164 */
+  const infuse_step_t *fc = find_step(&res, INFUSE_STEP_FINAL_CONC);
+  ck_assert(fc->rounded);
+  ck_assert_int_eq(fc->exact_num * 103500, 35000000000 * fc->exact_den);
+  ck_assert_int_eq(fc->value, 338164);
 }
 END_TEST
 
