@@ -1228,6 +1228,13 @@ START_TEST(edges_accepted) {
   run(&o, &p, &c);
   ck_assert_int_eq(c.responders, 50);
   ck_assert_int_eq(c.remitters, 50); /* c = 1: remits at infusion 2 */
+  /* exclusive outcomes may add up to 1 + 1e-9 (decimal rounding), that
+   * sum included */
+  const double half = 0.5;
+  const double rest = (1.0 + 1e-9) - half;
+  ck_assert(half + rest == 1.0 + 1e-9);
+  set_model(&o, 1.0, half, rest, rest, half, 0.0, 0.5);
+  run(&o, &p, &c);
   set_model(&o, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1e-300);
   o.dose_ug_per_kg = 1;
   o.duration_min = 1;
