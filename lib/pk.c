@@ -1146,8 +1146,8 @@ static double solve_sum(const pk_modes_t *md, const double w[3], double T,
       double g1 = a;
       double g2 = b2 - a * a;
       double g3 = s3 * inv_s - 3.0 * a * b2 + 2.0 * a * a * a;
-      double d;
-      double err;
+      double d = 0.0;
+      double err = INFINITY; /* both set when halley returns true */
       double cand = halley(log_near1(s0 / T), g1, g2, g3, md->lam[m - 1],
                            &d, &err)
                         ? tau + d
@@ -1239,8 +1239,8 @@ static double solve(const pk_iv_t *iv, pk_pt_t *x, int order, double target,
     }
     double next = 0.5 * (lo + hi);
     if (f[1] != 0.0) {
-      double d;
-      double err;
+      double d = 0.0;
+      double err = INFINITY; /* both set when halley returns true */
       double cand = halley(f[0], f[1], f[2], f[3], iv->md->lam[iv->md->m - 1],
                            &d, &err)
                         ? x->tau + d
