@@ -1323,6 +1323,11 @@ static const bad_t bad_rows[] = {
     {K_RESPONSIVE, NAN, INFUSE_E_RANGE, "cohort.model.responsive_fraction",
      "nan"},
     {K_REMIT1, 1.5, INFUSE_E_RANGE, "cohort.model.p_remit_first", "1.5"},
+    /* just above 1: refused as a probability, before the sum is looked at */
+    {K_REMIT1, 1.05, INFUSE_E_RANGE, "cohort.model.p_remit_first", "1.05"},
+    {K_REMIT_NEXT, 1.05, INFUSE_E_RANGE, "cohort.model.p_remit_next", "1.05"},
+    {K_AFTER, 1.05, INFUSE_E_RANGE, "cohort.model.p_remit_after_response",
+     "1.05"},
     {K_RESPOND1, -0.5, INFUSE_E_RANGE, "cohort.model.p_respond_first",
      "-0.5"},
     {K_REMIT_NEXT, INFINITY, INFUSE_E_RANGE, "cohort.model.p_remit_next",

@@ -1368,6 +1368,18 @@ START_TEST(from_clearances) {
   ck_assert_int_eq(m.compartments, 3);
   ck_assert(m.k10 == 0.1 && m.k12 == 0.4 && m.k21 == 0.2 && m.k13 == 0.8 &&
             m.k31 == 0.2);
+  /* 2 compartments: v 0.5, 2 L/kg; cl 0.05, q2 0.25 L/min/kg: k10 0.1,
+   * k12 0.5, k21 0.125; a third compartment's values must be 0 */
+  ck_assert_int_eq(
+      infuse_pk_model_from_clearances(2, 0.5, 2.0, 4.0, 0.05, 0.25, 0.8, &m, &d),
+      INFUSE_E_INVALID);
+  ck_assert_str_eq(d.field, "v3_l_per_kg");
+  ck_assert_int_eq(
+      infuse_pk_model_from_clearances(2, 0.5, 2.0, 0.0, 0.05, 0.25, 0.0, &m, &d),
+      INFUSE_OK);
+  ck_assert_int_eq(m.compartments, 2);
+  ck_assert(m.k10 == 0.1 && m.k12 == 0.5 && m.k21 == 0.125 && m.k13 == 0.0 &&
+            m.k31 == 0.0);
   /* and the model of the Domino set back from its clearances */
   infuse_pk_model_t dom = builtin("domino");
   double v2 = dom.v1_l_per_kg * dom.k12 / dom.k21;
@@ -1380,6 +1392,36 @@ START_TEST(from_clearances) {
   ck_assert(fabs(m.k10 - dom.k10) <= 1e-15 && fabs(m.k12 - dom.k12) <= 1e-15 &&
             fabs(m.k21 - dom.k21) <= 1e-15 && fabs(m.k13 - dom.k13) <= 1e-15 &&
             fabs(m.k31 - dom.k31) <= 1e-15);
+}
+END_TEST
+
+/* A system handed in (not from infuse_pk_prepare) may have a volume and a
+ * clearance down to 1e-300, that value included; below it the field is
+ * named. (A rate that small is refused anyway: gain / rate overflows.) */
+START_TEST(system_smallest_values) {
+  infuse_pk_model_t m = test_model(M_ONE);
+  const char *const fields[2] = {"system.v1_l", "system.cl_l_per_min"};
+  for (int k = 0; k < 2; ++k) {
+    for (int below = 0; below < 2; ++below) {
+      infuse_pk_system_t s = prepare(&m, 70.0);
+      double v = below ? nextafter(1e-300, 0.0) : 1e-300;
+      if (k == 0) {
+        s.v1_l = v;
+      } else {
+        s.cl_l_per_min = v;
+      }
+      double c[2];
+      infuse_diag_t d;
+      int rc = infuse_pk_curve(&s, NULL, 0, 0.0, 1.0, 2, c, &d);
+      if (below) {
+        ck_assert_int_eq(rc, INFUSE_E_INVALID);
+        ck_assert_str_eq(d.field, fields[k]);
+      } else {
+        ck_assert_msg(rc == INFUSE_OK, "%s = 1e-300: %d %s", fields[k], rc,
+                      d.message);
+      }
+    }
+  }
 }
 END_TEST
 
@@ -2242,6 +2284,7 @@ static Suite *pk_suite(void) {
   tcase_add_test(sys, stiff_eigenvalues_symmetric_functions);
   tcase_add_test(sys, from_clearances);
   tcase_add_test(sys, validate_accepted_edges);
+  tcase_add_test(sys, system_smallest_values);
   tcase_add_loop_test(sys, prepare_properties, 0, M_COUNT);
   tcase_add_test(sys, prepare_twin_mode_has_no_gain);
   tcase_add_test(sys, prepare_one_compartment_by_hand);
