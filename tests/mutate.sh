@@ -6,6 +6,7 @@
 #
 #   tests/mutate.sh [--max N] [--seed S] [--files "lib/a.c lib/b.c"]
 #                   [--no-sanitize]
+#   tests/mutate.sh --retry LOG [--no-sanitize]
 #   tests/mutate.sh --rescore LOG
 #
 # A mutant is killed when a test program fails (or runs over 60 s). A
@@ -13,11 +14,12 @@
 # and UndefinedBehaviorSanitizer, as CI runs every test, and is killed if a
 # test fails there (reported as KILLED-SAN); --no-sanitize skips that stage.
 #
-# Not mutated: comments, preprocessor lines, string and character literals,
-# and the size in an array declarator (`double z[2]`) when the file never
-# takes that array's sizeof: one element more is never read, so no test can
-# see it (arrays measured with sizeof, such as buffers handed on with their
-# capacity, are mutated like any other constant).
+# The sites are chosen by tests/mutate_sites.py: not comments, preprocessor
+# lines, string and character literals, the size in an array declarator
+# (`double z[2]`) when the file never takes that array's sizeof (one element
+# more is never read, so no test can see it; arrays measured with sizeof,
+# such as buffers handed on with their capacity, are mutated), or the size
+# in an array parameter (C ignores it).
 #
 # tests/mutants-equivalent.txt lists mutants shown to be equivalent (the
 # program behaves the same, so no test can kill them), each with the reason.
@@ -26,6 +28,8 @@
 # mutant that compiles and the score over the mutants not listed as
 # equivalent.
 #
+# --retry LOG runs again only the survivors of an earlier run (LOG), with
+# the tests as they are now (lib/ must be as it was for that run).
 # --rescore LOG prints an earlier run's output (LOG) again with its summary,
 # marking the survivors that mutants-equivalent.txt lists now; nothing is
 # built (tests/mutate_score.py; lib/ must be as it was for that run).
@@ -40,15 +44,17 @@ max=100
 seed=1
 files=""
 sanitize=1
+retry=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rescore) exec python3 "$(dirname "$0")/mutate_score.py" "$2" ;;
+    --retry) retry=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     --max) max=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --files) files=$2; shift 2 ;;
     --no-sanitize) sanitize=0; shift ;;
     *) echo "usage: $0 [--max N] [--seed S] [--files LIST] [--no-sanitize]" \
-         "| --rescore LOG" >&2
+         "| --retry LOG | --rescore LOG" >&2
        exit 2 ;;
   esac
 done
@@ -89,74 +95,13 @@ if [ "$sanitize" = 1 ]; then
     { echo "mutate: a sanitizer test fails before any mutation" >&2; exit 1; }
 fi
 
-# Candidate sites: "file, line, column, from, to, equivalent-reason" for
-# every operator or constant in code lines.
-python3 - "$seed" "$max" "$src/tests/mutants-equivalent.txt" $files \
-  >"$work/mutants" <<'EOF'
-import os, random, re, sys
-seed, limit, registry, files = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-swaps = {"<=": "<", ">=": ">", "<": "<=", ">": ">=", "==": "!=", "!=": "==",
-         "+": "-", "-": "+", "*": "/", "/": "*", "&&": "||", "||": "&&"}
-tok = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|<=|>=|==|!=|&&|\|\||->|\+\+|--|<<|>>|[<>+\-*/]|\b\d+\b')
-# a declaration whose declarator has an array size: "type name[...]"
-decl = re.compile(r'^\s*(?:(?:static|const|unsigned|signed|struct\s+\w+)\s+)*'
-                  r'(?!return\b|case\b|else\b|sizeof\b|goto\b)[A-Za-z_]\w*\s+'
-                  r'([A-Za-z_]\w*)\s*\[([^\]]*)\]')
-# registry lines: file | trimmed code line | n:from->to | reason
-equivalent = {}
-if os.path.exists(registry):
-    for raw in open(registry):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        parts = [p.strip() for p in raw.rstrip("\n").split(" | ")]
-        if len(parts) != 4:
-            sys.exit("mutants-equivalent.txt: malformed line: " + raw.strip())
-        equivalent[tuple(parts[:3])] = parts[3]
-sites = []
-for f in files:
-    text = open(f).read()
-    in_comment = False
-    for n, line in enumerate(open(f), 1):
-        code = line.rstrip("\n")
-        if in_comment:
-            if "*/" not in code:
-                continue
-            code = " " * (code.index("*/") + 2) + code[code.index("*/") + 2:]
-            in_comment = False
-        if code.lstrip().startswith("#"):
-            continue
-        if "/*" in code:
-            start = code.index("/*")
-            if "*/" in code[start:]:
-                end = code.index("*/", start) + 2
-                code = code[:start] + " " * (end - start) + code[end:]
-            else:
-                code = code[:start]
-                in_comment = True
-        code = code.split("//")[0]
-        skip = None
-        d = decl.match(code)
-        measured = d and re.search(r'sizeof\s*\(?\s*(?:[A-Za-z_]\w*\s*(?:\.|->)\s*)*'
-                                   + d.group(1) + r'\b', text)
-        if d and not measured:
-            skip = (d.start(2), d.end(2))
-        seen = {}
-        for m in tok.finditer(code):
-            t = m.group(0)
-            if t[0] in "\"'" or t in ("->", "++", "--", "<<", ">>"):
-                continue
-            seen[t] = seen.get(t, 0) + 1
-            if skip and skip[0] <= m.start() < skip[1]:
-                continue
-            new = str(int(t) + 1) if t.isdigit() else swaps.get(t)
-            if new is None:
-                continue
-            key = (f, line.strip(), "%d:%s->%s" % (seen[t], t, new))
-            sites.append((f, n, m.start(), seen[t], t, new, equivalent.get(key, "")))
-random.Random(seed).shuffle(sites)
-for s in sites[:limit]:
-    print("\t".join(map(str, s)))
-EOF
+# The mutants, one a line: file, line, column, n, from, to, reason.
+if [ -n "$retry" ]; then
+  python3 "$src/tests/mutate_sites.py" retry "$retry" >"$work/mutants"
+else
+  python3 "$src/tests/mutate_sites.py" sample "$seed" "$max" $files \
+    >"$work/mutants"
+fi
 
 skipped=0
 while IFS=$'\t' read -r file line col nth from to why; do
