@@ -41,6 +41,7 @@ def main(argv):
         sys.exit("usage: mutate_score.py [--summary-only] LOG")
     equivalent = registry()
     counts = {"KILLED": 0, "KILLED-SAN": 0, "SURVIVED": 0, "EQUIVALENT": 0}
+    last_digits = 0
     stale = 0
     skipped = "?"
     sources = {}
@@ -67,6 +68,7 @@ def main(argv):
             elif why and status.startswith("KILLED") and "stale" not in line:
                 line += " (stale entry in mutants-equivalent.txt: a test kills it)"
             stale += "(stale entry" in line
+            last_digits += status == "EQUIVALENT" and "[last digits]" in line
             counts[status] += 1
             if not summary_only:
                 print(line)
@@ -78,12 +80,15 @@ def main(argv):
     print("mutants: %d (plus %s that do not compile)" % (total, skipped))
     print("killed: %d (%d by the tests, %d by the tests under the sanitizers)"
           % (killed, counts["KILLED"], counts["KILLED-SAN"]))
-    print("survived: %d (%d listed as equivalent, %d not)"
+    print("survived: %d (%d listed as equivalent: %d [same], %d [last digits];"
+          " %d not listed)"
           % (counts["SURVIVED"] + counts["EQUIVALENT"], counts["EQUIVALENT"],
-             counts["SURVIVED"]))
+             counts["EQUIVALENT"] - last_digits, last_digits, counts["SURVIVED"]))
     alive = killed + counts["SURVIVED"]
-    print("kill rate: %.1f%% of all; score: %.1f%% of those not equivalent"
-          % (100.0 * killed / total, 100.0 * killed / alive if alive else 100.0))
+    print("kill rate: %.1f%% of all; score: %.1f%% of those not equivalent "
+          "(%.1f%% counting [last digits] as survivors)"
+          % (100.0 * killed / total, 100.0 * killed / alive if alive else 100.0,
+             100.0 * killed / (alive + last_digits)))
     if stale:
         print("stale entries in mutants-equivalent.txt: %d" % stale)
 
