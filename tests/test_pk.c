@@ -1395,9 +1395,9 @@ START_TEST(from_clearances) {
 }
 END_TEST
 
-/* A system handed in (not from infuse_pk_prepare) may have a volume and a
- * clearance down to 1e-300, that value included; below it the field is
- * named. (A rate that small is refused anyway: gain / rate overflows.) */
+/* A system handed in (not from infuse_pk_prepare) may have a volume, a
+ * clearance and (with no gain) a rate down to 1e-300, that value included;
+ * below it the field is named. */
 START_TEST(system_smallest_values) {
   infuse_pk_model_t m = test_model(M_ONE);
   const char *const fields[2] = {"system.v1_l", "system.cl_l_per_min"};
@@ -1420,6 +1420,21 @@ START_TEST(system_smallest_values) {
         ck_assert_msg(rc == INFUSE_OK, "%s = 1e-300: %d %s", fields[k], rc,
                       d.message);
       }
+    }
+  }
+  /* a rate may be 1e-300 too where its gain is 0 (no steady state to
+   * overflow), and not below */
+  infuse_pk_model_t two = builtin("clements");
+  for (int below = 0; below < 2; ++below) {
+    infuse_pk_system_t s = prepare(&two, 70.0);
+    s.lambda_per_min[0] = below ? nextafter(1e-300, 0.0) : 1e-300;
+    s.gain_ng_per_ml_per_mg[0] = 0.0;
+    double c[2];
+    infuse_diag_t d;
+    int rc = infuse_pk_curve(&s, NULL, 0, 0.0, 1.0, 2, c, &d);
+    ck_assert_int_eq(rc, (below ? INFUSE_E_INVALID : INFUSE_OK));
+    if (below) {
+      ck_assert_str_eq(d.field, "system.lambda_per_min");
     }
   }
 }
