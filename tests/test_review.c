@@ -350,6 +350,7 @@ enum review_change {
   RC_REMISSION,
   RC_BASELINE,
   RC_LAST_SCORE,
+  RC_FIRST_SCORE,
   RC_N
 };
 
@@ -415,6 +416,10 @@ static const review_bad_t review_bad_rows[] = {
      "scores[2]"},
     {"phq9_score_28", INFUSE_SCALE_PHQ9, RC_LAST_SCORE, 28, INFUSE_E_RANGE,
      "scores[2]"},
+    {"first_score_minus_1", INFUSE_SCALE_MADRS, RC_FIRST_SCORE, -1,
+     INFUSE_E_RANGE, "scores[0]"},
+    {"phq9_first_score_28", INFUSE_SCALE_PHQ9, RC_FIRST_SCORE, 28,
+     INFUSE_E_RANGE, "scores[0]"},
     {"too_many_scores", INFUSE_SCALE_MADRS, RC_N, INFUSE_MAX_SCORES + 1,
      INFUSE_E_RANGE, "n_scores"},
 };
@@ -471,6 +476,9 @@ START_TEST(review_invalid) {
     break;
   case RC_LAST_SCORE:
     scores[2] = row->value;
+    break;
+  case RC_FIRST_SCORE:
+    scores[0] = row->value;
     break;
   case RC_N:
     n = (size_t)row->value;
