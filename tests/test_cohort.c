@@ -1458,6 +1458,10 @@ START_TEST(run_errors) {
     ck_assert_msg(strcmp(diag.value, b->value) == 0,
                   "row %d: value '%s', want '%s'", _i, diag.value, b->value);
   }
+  if (b->kind == K_SESSION_COUNT) { /* the message says what is accepted */
+    ck_assert_msg(strstr(diag.message, "is outside 1 to 1000") != NULL, "%s",
+                  diag.message);
+  }
   ck_assert_int_eq(memcmp(&out, &snap, sizeof out), 0);
   /* and without a diag */
   ck_assert_int_eq(infuse_cohort_run(op, sp, n, outp, NULL), b->status);

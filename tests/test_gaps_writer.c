@@ -628,6 +628,10 @@ START_TEST(malformed_result) {
   res.n_steps = INFUSE_MAX_STEPS + 1;
   ck_assert_int_eq(w(&res, small, sizeof small, &len), INFUSE_E_INVALID);
   res = good;
+  res.steps[1].n_operands = 0; /* a step with no operands is allowed */
+  ck_assert_int_eq(w(&res, small, sizeof small, &len),
+                   INFUSE_E_BUFFER_TOO_SMALL);
+  len = 7; /* set to the length needed; the refusals below leave it */
   res.steps[1].n_operands = -1;
   ck_assert_int_eq(w(&res, small, sizeof small, &len), INFUSE_E_INVALID);
   res.steps[1].n_operands = INFUSE_STEP_MAX_OPERANDS + 1;

@@ -1491,6 +1491,31 @@ START_TEST(patient_cv0_is_typical) {
 }
 END_TEST
 
+/* The population's accepted edges: weight median 20 and 300 kg, CVs 0 and
+ * 2 (variability) and 1 (weight), all included: a patient may still fall
+ * outside a model's range (E_RANGE naming the patient), but the population
+ * itself is not refused. */
+START_TEST(patient_accepted_edges) {
+  const double edges[4][3] = {
+      {0.0, 20.0, 0.0}, {0.0, 300.0, 0.0}, {2.0, 80.0, 0.0}, {0.0, 20.0, 1.0}};
+  for (int k = 0; k < 4; ++k) {
+    infuse_pk_population_t p =
+        population("domino", edges[k][0], edges[k][1], edges[k][2], 3);
+    for (uint64_t i = 0; i < 20; ++i) {
+      infuse_pk_model_t m;
+      memset(&m, 0, sizeof m);
+      m.struct_size = (uint32_t)sizeof m;
+      double w;
+      infuse_diag_t d;
+      int rc = infuse_pk_patient(&p, i, &m, &w, &d);
+      ck_assert_msg(rc == INFUSE_OK ||
+                        strncmp(d.field, "population", 10) != 0,
+                    "edges %d, patient %d: %d %s", k, (int)i, rc, d.message);
+    }
+  }
+}
+END_TEST
+
 START_TEST(patient_reproducible_and_distinct) {
   infuse_pk_population_t p = population("domino", 0.3, 80.0, 0.2, 12345);
   infuse_pk_model_t a;
@@ -2324,6 +2349,7 @@ static Suite *pk_suite(void) {
 
   TCase *pat = tcase_create("patients");
   tcase_add_test(pat, patient_cv0_is_typical);
+  tcase_add_test(pat, patient_accepted_edges);
   tcase_add_test(pat, patient_reproducible_and_distinct);
   tcase_add_test(pat, patient_documented_draws);
   tcase_add_test(pat, patient_statistics);

@@ -584,6 +584,23 @@ START_TEST(test_parse_odd) {
 }
 END_TEST
 
+/* The refusal names what each allowed dimension accepts, the last one
+ * (length) included. */
+START_TEST(test_parse_error_names_every_dimension) {
+  infuse_quantity_t q;
+  infuse_diag_t d;
+  ck_assert_int_eq(infuse_quantity_parse("180", BIT(LENGTH), "height", &q, &d),
+                   INFUSE_E_NO_UNIT);
+  ck_assert_msg(strstr(d.message, "a length") != NULL, "%s", d.message);
+  ck_assert_int_eq(infuse_quantity_parse("180", BIT(BODY_WEIGHT) | BIT(LENGTH),
+                                         "size", &q, &d),
+                   INFUSE_E_NO_UNIT);
+  ck_assert_msg(strstr(d.message, "a body weight") != NULL &&
+                    strstr(d.message, "; or a length") != NULL,
+                "%s", d.message);
+}
+END_TEST
+
 START_TEST(test_parse_null_text) {
   expect_refusal(NULL, BIT(BODY_WEIGHT), "weight", INFUSE_E_NULL, true);
 }
@@ -1078,6 +1095,7 @@ static Suite *quantity_suite(void) {
   tcase_add_loop_test(errors, test_parse_errors_other_field, 0,
                       (int)N_ELEMS(ERR_CASES));
   tcase_add_test(errors, test_parse_null_text);
+  tcase_add_test(errors, test_parse_error_names_every_dimension);
   tcase_add_test(errors, test_parse_null_out);
 
   tcase_add_loop_test(limits, test_parse_limits_ok, 0,
