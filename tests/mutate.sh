@@ -28,8 +28,9 @@
 # mutant that compiles and the score over the mutants not listed as
 # equivalent.
 #
-# --retry LOG runs again only the survivors of an earlier run (LOG), with
-# the tests as they are now (lib/ must be as it was for that run).
+# --retry LOG runs again, with the tests as they are now, the survivors of
+# an earlier run (LOG) that mutants-equivalent.txt does not list (lib/ must
+# be as it was for that run).
 # --rescore LOG prints an earlier run's output (LOG) again with its summary,
 # marking the survivors that mutants-equivalent.txt lists now; nothing is
 # built (tests/mutate_score.py; lib/ must be as it was for that run).

@@ -5,6 +5,7 @@ reason from tests/mutants-equivalent.txt when it lists the mutant.
 
     mutate_sites.py sample SEED MAX FILE...   a random sample of the sites
     mutate_sites.py retry LOG                 the survivors of an earlier run
+                                              (not those listed as equivalent)
 
 A site is a comparison or arithmetic operator (flipped: < <=, > >=, == !=,
 + -, * /, && ||) or an integer constant (plus one) in a code line. Not
@@ -119,6 +120,8 @@ def retry(log, equivalent):
             print("mutate_sites.py: %s:%d %d:%s->%s is no longer a site (not "
                   "retried)" % (path, n, nth, old, new), file=sys.stderr)
             continue
+        if site[6]:
+            continue  # listed as equivalent: nothing to retry
         yield site
 
 
