@@ -1462,6 +1462,10 @@ START_TEST(run_errors) {
     ck_assert_msg(strstr(diag.message, "is outside 1 to 1000") != NULL, "%s",
                   diag.message);
   }
+  if (b->kind == K_FUTILITY) { /* 0 to the 6 induction sessions */
+    ck_assert_msg(strstr(diag.message, "is outside 0 to 6") != NULL, "%s",
+                  diag.message);
+  }
   ck_assert_int_eq(memcmp(&out, &snap, sizeof out), 0);
   /* and without a diag */
   ck_assert_int_eq(infuse_cohort_run(op, sp, n, outp, NULL), b->status);

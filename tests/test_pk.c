@@ -1422,6 +1422,19 @@ START_TEST(system_smallest_values) {
       }
     }
   }
+  /* rates must ascend, and may be equal */
+  {
+    infuse_pk_model_t cl = builtin("clements");
+    infuse_pk_system_t s = prepare(&cl, 70.0);
+    s.lambda_per_min[1] = s.lambda_per_min[0];
+    double c[2];
+    infuse_diag_t d;
+    ck_assert_int_eq(infuse_pk_curve(&s, NULL, 0, 0.0, 1.0, 2, c, &d),
+                     INFUSE_OK);
+    s.lambda_per_min[1] = nextafter(s.lambda_per_min[0], 0.0);
+    ck_assert_int_eq(infuse_pk_curve(&s, NULL, 0, 0.0, 1.0, 2, c, &d),
+                     INFUSE_E_INVALID);
+  }
   /* a rate may be 1e-300 too where its gain is 0 (no steady state to
    * overflow), and not below */
   infuse_pk_model_t two = builtin("clements");

@@ -498,6 +498,8 @@ static const struct err_case ERR_CASES[] = {
     {"1234567890123456ug", BIT(MASS), INFUSE_E_RANGE, true},
     {"1000000000000000ug", BIT(MASS), INFUSE_E_RANGE, true}, /* 16 digits */
     {"1234567890123.456kg", BIT(BODY_WEIGHT), INFUSE_E_RANGE, true},
+    /* a lone UTF-8 continuation byte is read as (an unknown) unit */
+    {"5\x80", BIT(MASS), INFUSE_E_UNKNOWN_UNIT, true},
     /* 16 significant digits, 15 of them zeros after the point */
     {"1.000000000000000ug", BIT(MASS), INFUSE_E_RANGE, true},
     {"12345678901234567890kg", BIT(BODY_WEIGHT), INFUSE_E_RANGE, true},
