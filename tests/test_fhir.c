@@ -288,6 +288,24 @@ START_TEST(note_with_longest_escaped_protocol) {
 }
 END_TEST
 
+/* The 100-minute protocol: a duration of three digits. */
+START_TEST(hundred_minute_infusion) {
+  plan_default();
+  infuse_protocol_t p;
+  infuse_request_t q;
+  ck_assert_int_eq(infuse_protocol_get("ketamine-trd-100", &p, NULL), INFUSE_OK);
+  ck_assert_int_eq(infuse_request_init(&q, &p), INFUSE_OK);
+  q.weight_g = 70000;
+  memset(&result, 0, sizeof result);
+  result.struct_size = sizeof result;
+  ck_assert_int_eq(infuse_pump_compute(&q, &result, NULL), INFUSE_OK);
+  x.result = &result;
+  write_ok(NULL);
+  ck_assert_ptr_nonnull(strstr(buf, "\"duration\": 100,\n"));
+  ck_assert_ptr_null(strstr(buf, "\"duration\": 40,"));
+}
+END_TEST
+
 START_TEST(dates_only_default_course) {
   plan_default();
   write_ok("dates-only-default-course");
@@ -786,6 +804,7 @@ static Suite *fhir_suite(void) {
   tcase_add_test(core, dose_only_result);
   tcase_add_test(core, dates_only_default_course);
   tcase_add_test(core, note_with_longest_escaped_protocol);
+  tcase_add_test(core, hundred_minute_infusion);
   tcase_add_test(core, duration_in_seconds);
   tcase_add_loop_test(core, rhythm, 0,
                       (int)(sizeof rhythms / sizeof rhythms[0]));
