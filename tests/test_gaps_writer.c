@@ -593,6 +593,10 @@ START_TEST(synthetic_steps) {
   const char *j = json();
   HAS(j, "\"expression\": \"35 mg / 70 kg / (? / ?)\"");
   HAS(j, "\"rounding\": {\"mode\": \"up\", \"step\": \"2\"}");
+  /* one step: the list still closes on its own line */
+  res.n_steps = 1;
+  j = json();
+  HAS(j, "}\n  ]\n}\n");
   /* no steps, no findings: empty lists */
   res.n_steps = 0;
   j = json();

@@ -374,6 +374,12 @@ START_TEST(golden_with_pump_result) {
   ck_assert_uint_eq(len, sizeof golden_pump - 1);
   assert_lines(got, len);
   free(got);
+  /* an actual duration equal to the prescribed one is not repeated */
+  r.actual_duration_ms = r.duration_s * 1000;
+  got = write_ics(&x, &len);
+  ck_assert_ptr_null(strstr(got, "programmed"));
+  ck_assert_ptr_nonnull(strstr(got, "\\, duration 40 min.\\nP"));
+  free(got);
 }
 END_TEST
 

@@ -1252,6 +1252,23 @@ START_TEST(bolus_at_sample_time) {
 END_TEST
 
 /* Edge cases of the API that are not errors. */
+/* The last sample of a curve must be at most 1e9 min: checked from two
+ * samples on (one sample is t0 itself, checked on its own). */
+START_TEST(curve_last_sample_limit) {
+  infuse_pk_model_t m = builtin("domino");
+  infuse_pk_system_t s = prepare(&m, 70.0);
+  double c[2];
+  infuse_diag_t d;
+  ck_assert_int_eq(infuse_pk_curve(&s, NULL, 0, 1e9 - 1.0, 1.0, 2, c, &d),
+                   INFUSE_OK);
+  ck_assert_int_eq(infuse_pk_curve(&s, NULL, 0, 1e9 - 0.5, 1.0, 2, c, &d),
+                   INFUSE_E_RANGE);
+  ck_assert_str_eq(d.field, "step");
+  ck_assert_int_eq(infuse_pk_curve(&s, NULL, 0, 1e9, 1.0, 1, c, &d),
+                   INFUSE_OK);
+}
+END_TEST
+
 START_TEST(empty_inputs) {
   infuse_pk_model_t m = builtin("domino");
   infuse_pk_system_t s = prepare(&m, 70.0);
@@ -2353,6 +2370,7 @@ static Suite *pk_suite(void) {
   tcase_add_test(inv, one_compartment_closed_forms);
   tcase_add_test(inv, bolus_at_sample_time);
   tcase_add_test(inv, empty_inputs);
+  tcase_add_test(inv, curve_last_sample_limit);
   tcase_set_timeout(inv, 120);
   suite_add_tcase(s, inv);
 
