@@ -15,23 +15,10 @@ import os
 import re
 import sys
 
+from mutate_sites import registry
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LINE = re.compile(r"(KILLED-SAN|KILLED|SURVIVED|EQUIVALENT) (\S+):(\d+) (\S+)")
-
-
-def registry():
-    """(file, trimmed code line, n:from->to) -> reason."""
-    entries = {}
-    path = os.path.join(ROOT, "tests", "mutants-equivalent.txt")
-    with open(path, encoding="utf-8") as f:
-        for raw in f:
-            if not raw.strip() or raw.startswith("#"):
-                continue
-            parts = [p.strip() for p in raw.rstrip("\n").split(" | ")]
-            if len(parts) != 4 or not parts[3]:
-                sys.exit("mutants-equivalent.txt: malformed line: " + raw.strip())
-            entries[tuple(parts[:3])] = parts[3]
-    return entries
 
 
 def main(argv):

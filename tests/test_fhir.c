@@ -114,10 +114,10 @@ static void dump(const char *name, const char *text, size_t len) {
 
 static infuse_result_t result;
 
-static void compute(bool pump) {
+static void compute_with(const char *protocol, bool pump) {
   infuse_protocol_t p;
   infuse_request_t q;
-  ck_assert_int_eq(infuse_protocol_get("ketamine-trd-40", &p, NULL), INFUSE_OK);
+  ck_assert_int_eq(infuse_protocol_get(protocol, &p, NULL), INFUSE_OK);
   ck_assert_int_eq(infuse_request_init(&q, &p), INFUSE_OK);
   q.weight_g = 70000;
   memset(&result, 0, sizeof result);
@@ -126,6 +126,8 @@ static void compute(bool pump) {
                 : infuse_dose_compute(&q, &result, NULL);
   ck_assert_int_eq(rc, INFUSE_OK);
 }
+
+static void compute(bool pump) { compute_with("ketamine-trd-40", pump); }
 
 static infuse_session_t sessions[INFUSE_MAX_SESSIONS];
 static infuse_course_export_t x;
@@ -291,14 +293,7 @@ END_TEST
 /* The 100-minute protocol: a duration of three digits. */
 START_TEST(hundred_minute_infusion) {
   plan_default();
-  infuse_protocol_t p;
-  infuse_request_t q;
-  ck_assert_int_eq(infuse_protocol_get("ketamine-trd-100", &p, NULL), INFUSE_OK);
-  ck_assert_int_eq(infuse_request_init(&q, &p), INFUSE_OK);
-  q.weight_g = 70000;
-  memset(&result, 0, sizeof result);
-  result.struct_size = sizeof result;
-  ck_assert_int_eq(infuse_pump_compute(&q, &result, NULL), INFUSE_OK);
+  compute_with("ketamine-trd-100", true);
   x.result = &result;
   write_ok(NULL);
   ck_assert_ptr_nonnull(strstr(buf, "\"duration\": 100,\n"));
